@@ -1,0 +1,14 @@
+"""Lớp học thông minh: pages and /api/v1 endpoints."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+bp = Blueprint("classroom", __name__, template_folder="templates", url_prefix="/classroom")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("classroom/index.html")

@@ -1,0 +1,56 @@
+"""The shared kernel and the app factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from core.config import DEFAULT_SECRET_KEY, PROJECT_ROOT, config_for, instance_path
+
+FEATURES = ("meetings", "signing", "enrollment", "classroom", "conference")
+
+
+def _database_uri(app: Flask) -> str:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    return uri or f"sqlite:///{os.path.join(app.instance_path, 'sohoa.sqlite')}"
+
+
+def _check_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
+        DEFAULT_SECRET_KEY,
+        "",
+        None,
+    ):
+        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the Sohoa application.
+
+    ``config_name`` is development, test or production (SOHOA_ENV by default);
+    ``overrides`` are applied last (tests use them).
+    """
+    app = Flask(
+        "sohoa",
+        instance_path=str(instance_path()),
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "core" / "templates"),
+    )
+    app.config.from_object(config_for(config_name))
+    if overrides:
+        app.config.update(overrides)
+    _check_production(app)
+    app.json.ensure_ascii = False
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(app)
+
+    from core import extensions, wiring
+
+    wiring.init_extensions(app, extensions)
+    wiring.register_kernel(app)
+    for feature in FEATURES:
+        module = __import__(feature)
+        module.init_app(app)
+    return app

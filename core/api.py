@@ -1,0 +1,149 @@
+"""API plumbing: /api/v1 blueprints, bearer tokens, JSON bodies, the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.errors import DomainError
+from core.extensions import csrf, db, limiter, login_manager
+from core.security import authenticate, issue_token, user_for_token
+
+API_PREFIX = "/api/v1"
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+@login_manager.request_loader
+def _load_user_from_bearer(req):
+    token = bearer_token()
+    if token is None:
+        return None
+    user = user_for_token(token)
+    if user is None and req.path.startswith(API_PREFIX):
+        raise DomainError("invalid_token", _("Mã truy cập không hợp lệ hoặc đã hết hạn."), 401)
+    return user
+
+
+def _csrf_for_session_callers() -> None:
+    """Browser calls authenticated by the session cookie must carry the CSRF token."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or bearer_token():
+        return
+    if current_user.is_authenticated:
+        csrf.protect()
+
+
+def api_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint under /api/v1: CSRF by header for cookie callers, JSON errors."""
+    bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
+    csrf.exempt(bp)
+    bp.before_request(_csrf_for_session_callers)
+    return bp
+
+
+def json_body(*required: str) -> dict[str, Any]:
+    """The request's JSON object; a 400/422 naming the first missing field."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError("invalid_json", _("Nội dung yêu cầu phải là một đối tượng JSON."), 400)
+    for field in required:
+        if data.get(field) in (None, "", []):
+            raise DomainError(
+                "missing_field", _("Thiếu trường bắt buộc: %(field)s.", field=field), 422,
+                field=field,
+            )
+    return data
+
+
+bp = api_blueprint("api_core", __name__)
+
+
+@bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def create_token():
+    """Exchange a username and password for a bearer token."""
+    data = json_body("username", "password")
+    user = authenticate(str(data["username"]), str(data["password"]))
+    if user is None:
+        raise DomainError(
+            "invalid_credentials", _("Tên đăng nhập hoặc mật khẩu không đúng."), 401
+        )
+    token, expires_at = issue_token(user, current_app.config["API_TOKEN_TTL_HOURS"])
+    db.session.commit()
+    return jsonify(token=token, expires_at=expires_at.isoformat())
+
+
+@bp.get("/me")
+@login_required
+def me():
+    """The caller's account and roles."""
+    return jsonify(
+        username=current_user.username,
+        full_name=current_user.full_name,
+        roles=[
+            {"organization": m.organization.code, "role": m.role}
+            for m in current_user.memberships
+        ],
+    )
+
+
+@bp.get("/organizations")
+@login_required
+def organizations():
+    """Organisation codes, names and kinds."""
+    from sqlalchemy import select
+
+    from core.models import Organization
+
+    rows = db.session.scalars(select(Organization).order_by(Organization.code))
+    return jsonify(
+        [{"code": o.code, "name": o.name, "kind": o.kind, "smart_ward": o.smart_ward} for o in rows]
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """This document: every /api/v1 route."""
+    from core.openapi import build_document
+
+    return jsonify(build_document(current_app))
+
+
+ANNOUNCER_ROLES = ("admin", "chair", "secretary", "clerk")
+
+
+@bp.post("/notifications")
+@login_required
+def post_notification():
+    """Announce a message live to everyone signed in from an organisation.
+
+    The event ``notice_posted {organization, message, by}`` reaches every connection of
+    the organisation on namespace ``/notifications``, whichever server process holds it.
+    """
+    from core import audit
+    from core.errors import Forbidden, NotFound
+    from core.realtime import notify_organization
+    from core.security import org_by_code
+
+    data = json_body("organization", "message")
+    org = org_by_code(str(data["organization"]))
+    if org is None:
+        raise NotFound("unknown_organization", _("Không tìm thấy tổ chức."))
+    message = str(data["message"]).strip()
+    if len(message) > 2000:
+        raise DomainError("message_too_long", _("Thông báo dài quá 2000 ký tự."), 422)
+    if not (current_user.is_admin or current_user.roles_in(org.id) & set(ANNOUNCER_ROLES)):
+        raise Forbidden("forbidden", _("Bạn không có quyền gửi thông báo cho tổ chức này."))
+    payload = {"organization": org.code, "message": message, "by": current_user.display_name}
+    audit.record("notice.posted", current_user.id, "organization", org.code, {"message": message})
+    db.session.commit()
+    notify_organization(org.code, "notice_posted", payload)
+    return jsonify(payload), 201

@@ -1,0 +1,98 @@
+"""Configuration classes, filled from the environment (see README: Configuration)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_path() -> Path:
+    """Folder for the SQLite file, uploads and keys (SOHOA_INSTANCE_PATH)."""
+    raw = os.environ.get("SOHOA_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    return Path(raw).resolve()
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    CONFERENCE_ENGINE = os.environ.get("CONFERENCE_ENGINE", "embedded")
+    JANUS_URL = os.environ.get("JANUS_URL", "http://127.0.0.1:8088/janus")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "sohoa@localhost")
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+
+    API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
+    MAX_DOCUMENT_BYTES = int(os.environ.get("MAX_DOCUMENT_MB", "40")) * 1024 * 1024
+    MAX_DOCUMENT_PAGES = int(os.environ.get("MAX_DOCUMENT_PAGES", "2000"))
+    ICE_SERVERS: list = []
+
+
+class DevelopmentConfig(BaseConfig):
+    """`make run`: SQLite in the instance folder, in-process Socket.IO."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+
+
+class TestConfig(BaseConfig):
+    """The test suite: a throwaway database, no CSRF on test forms unless asked."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(BaseConfig):
+    """Real deployments: a real SECRET_KEY is mandatory, cookies are secure."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[BaseConfig]:
+    """The config class for SOHOA_ENV (development by default)."""
+    key = (name or os.environ.get("SOHOA_ENV") or "development").lower()
+    if key not in CONFIGS:
+        raise RuntimeError(f"Unknown SOHOA_ENV {key!r}; use one of {', '.join(CONFIGS)}")
+    return CONFIGS[key]

@@ -1,0 +1,54 @@
+"""Content-addressed file store: every upload is kept once, under its sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+
+from core.extensions import db
+from core.models import StoredFile
+
+CHUNK = 1024 * 1024
+
+
+def store_root() -> Path:
+    root = Path(current_app.instance_path) / "files"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def path_for(sha256: str) -> Path:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a sha256 digest")
+    return store_root() / sha256[:2] / sha256[2:]
+
+
+def store_bytes(data: bytes, content_type: str) -> StoredFile:
+    """Write the bytes (atomically, once) and return the row describing them."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = path_for(digest)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    row = db.session.get(StoredFile, digest)
+    if row is None:
+        row = StoredFile(sha256=digest, size=len(data), content_type=content_type)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def store_stream(stream: BinaryIO, content_type: str) -> StoredFile:
+    return store_bytes(stream.read(), content_type)
+
+
+def read_bytes(sha256: str) -> bytes:
+    return path_for(sha256).read_bytes()

@@ -1,0 +1,94 @@
+"""Language and time: Vietnamese first, English second, Asia/Ho_Chi_Minh times."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_login import current_user
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def select_locale() -> str:
+    """?lang=, then the session's choice, then the user's, then (API only) Accept-Language.
+
+    Pages default to Vietnamese whatever the browser's language; the API honours
+    Accept-Language so integrators can ask for English.
+    """
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    for candidate in (request.args.get("lang"), session.get("lang")):
+        if candidate in languages:
+            return candidate
+    user = current_user
+    if user and getattr(user, "is_authenticated", False) and user.locale in languages:
+        return user.locale
+    if request.path.startswith("/api/") and request.accept_languages:
+        return request.accept_languages.best_match(languages) or "vi"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(VN_TZ)
+
+
+def format_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy in Vietnam's time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """HH:MM dd/mm/yyyy in Vietnam's time zone."""
+    if value is None:
+        return ""
+    return to_local(value).strftime("%H:%M %d/%m/%Y")
+
+
+def format_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return to_local(value).strftime("%H:%M")
+
+
+def parse_local_datetime(text: str) -> datetime:
+    """An ISO datetime; a naive one is read as Vietnam time. Returns UTC."""
+    parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=VN_TZ)
+    return parsed.astimezone(UTC)
+
+
+def role_label(role: str) -> str:
+    """The role's name in the current language."""
+    from flask_babel import gettext as _
+
+    labels = {
+        "admin": _("Quản trị"),
+        "chair": _("Chủ tọa"),
+        "secretary": _("Thư ký"),
+        "delegate": _("Đại biểu"),
+        "clerk": _("Văn thư"),
+        "education_officer": _("Cán bộ phòng giáo dục"),
+        "school_admin": _("Quản lý trường"),
+        "teacher": _("Giáo viên"),
+        "student": _("Học sinh"),
+    }
+    return labels.get(role, role)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.filters["date_vn"] = format_date
+    app.jinja_env.filters["datetime_vn"] = format_datetime
+    app.jinja_env.filters["time_vn"] = format_time

@@ -1,0 +1,110 @@
+"""Socket.IO plumbing shared by every namespace.
+
+Connections authenticate with the session cookie or ``auth={"token": …}``. Every
+request event goes through :func:`socket_event`, which reloads the user, runs the
+handler, commits once, and answers the ack with ``{"ok": true, …}`` or
+``{"ok": false, "error": {code, message}}``. Handlers check room rights on every event.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import Namespace, join_room
+
+from core.errors import DomainError
+from core.extensions import db, socketio
+from core.models import User
+from core.security import user_for_token
+
+log = logging.getLogger(__name__)
+
+
+def connection_user(auth: Any) -> User | None:
+    """The user of a new connection: session cookie first, then ``auth.token``."""
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    token = auth.get("token") if isinstance(auth, dict) else None
+    return user_for_token(token)
+
+
+def socket_user() -> User:
+    """The connection's user, reloaded (an account disabled mid-meeting loses access)."""
+    uid = session.get("sohoa_uid")
+    user = db.session.get(User, uid) if uid else None
+    if user is None or not user.active:
+        raise DomainError("unauthorized", _("Bạn cần đăng nhập để tiếp tục."), 401)
+    return user
+
+
+def ack_error(err: DomainError) -> dict[str, Any]:
+    return {"ok": False, "error": err.to_dict()}
+
+
+def socket_event(handler: Callable[..., dict[str, Any] | None]) -> Callable[..., dict[str, Any]]:
+    """Wrap ``handler(self, user, data)`` into a Socket.IO event with a uniform ack."""
+
+    @functools.wraps(handler)
+    def wrapper(self, data: Any = None) -> dict[str, Any]:
+        try:
+            if data is None:
+                data = {}
+            if not isinstance(data, dict):
+                raise DomainError("invalid_payload", _("Dữ liệu gửi lên không hợp lệ."))
+            result = handler(self, socket_user(), data) or {}
+            db.session.commit()
+            return {"ok": True, **result}
+        except DomainError as err:
+            db.session.rollback()
+            return ack_error(err)
+        except Exception:  # a bug: log it, tell the client plainly, keep the connection
+            db.session.rollback()
+            log.exception("socket handler %s failed", handler.__name__)
+            message = _("Đã có lỗi hệ thống. Vui lòng thử lại.")
+            return ack_error(DomainError("internal_error", message))
+
+    return wrapper
+
+
+class AuthenticatedNamespace(Namespace):
+    """A namespace that refuses anonymous connections and remembers who connected."""
+
+    def on_connect(self, auth: Any = None) -> None:
+        user = connection_user(auth)
+        if user is None:
+            raise ConnectionRefusedError("unauthorized")
+        session["sohoa_uid"] = user.id
+        if isinstance(auth, dict) and auth.get("lang") in ("vi", "en"):
+            session["lang"] = auth["lang"]
+        self.connected(user)
+
+    def connected(self, user: User) -> None:
+        """Hook for subclasses: join personal rooms and so on."""
+
+
+class NotificationsNamespace(AuthenticatedNamespace):
+    """``/notifications``: live announcements to a person or an organisation."""
+
+    def connected(self, user: User) -> None:
+        join_room(f"user:{user.id}")
+        for org in user.organizations:
+            join_room(f"org:{org.code}")
+
+
+def notify_organization(org_code: str, event: str, payload: dict[str, Any]) -> None:
+    """Send an event to everyone connected from an organisation (any process)."""
+    socketio.emit(event, payload, to=f"org:{org_code}", namespace="/notifications")
+
+
+def notify_user(user_id: int, event: str, payload: dict[str, Any]) -> None:
+    socketio.emit(event, payload, to=f"user:{user_id}", namespace="/notifications")
+
+
+def register(app: Flask) -> None:
+    socketio.on_namespace(NotificationsNamespace("/notifications"))

@@ -1,0 +1,113 @@
+"""Accounts: argon2 password hashes, API bearer tokens, user and role management."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.db import utcnow
+from core.errors import DomainError
+from core.extensions import db
+from core.models import ApiToken, Membership, Organization, Role, User
+
+_hasher = PasswordHasher()
+# A hash of a random password, checked when the username is unknown so that a wrong
+# username costs as much time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """True when the password matches; rehashes if argon2 parameters changed."""
+    target = user.password_hash if user else _DUMMY_HASH
+    try:
+        _hasher.verify(target, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    if user is None:
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return True
+
+
+def user_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = user_by_username(username or "")
+    if not check_password(user, password or "") or not user.active:
+        return None
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, ttl_hours: int) -> tuple[str, datetime]:
+    """A new bearer token for the user; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    expires_at = utcnow() + timedelta(hours=ttl_hours)
+    db.session.add(ApiToken(token_hash=_token_hash(token), user_id=user.id, expires_at=expires_at))
+    db.session.flush()
+    return token, expires_at
+
+
+def user_for_token(token: str | None) -> User | None:
+    """The user behind a valid, unexpired, unrevoked token."""
+    if not token:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked or row.expires_at <= utcnow() or not row.user.active:
+        return None
+    return row.user
+
+
+def org_by_code(code: str) -> Organization | None:
+    return db.session.scalar(select(Organization).where(Organization.code == code))
+
+
+def create_or_update_user(
+    username: str, password: str, role: str, org_code: str, full_name: str | None = None
+) -> User:
+    """Create the account (or update it) and give it the role in the organisation."""
+    username = (username or "").strip().lower()
+    if not username or len(username) > 80:
+        raise DomainError("invalid_username", _l("Tên đăng nhập không hợp lệ."))
+    if role not in Role.values():
+        raise DomainError(
+            "unknown_role", _l("Vai trò không tồn tại: %(role)s.", role=role), 422
+        )
+    org = org_by_code(org_code)
+    if org is None:
+        raise DomainError(
+            "unknown_organization", _l("Không có tổ chức mã %(code)s.", code=org_code), 422
+        )
+    if len(password or "") < 8:
+        raise DomainError("weak_password", _l("Mật khẩu phải có ít nhất 8 ký tự."), 422)
+    user = user_by_username(username)
+    if user is None:
+        user = User(username=username, password_hash=hash_password(password))
+        db.session.add(user)
+    else:
+        user.password_hash = hash_password(password)
+    if full_name:
+        user.full_name = full_name
+    db.session.flush()
+    if role not in user.roles_in(org.id):
+        db.session.add(Membership(user_id=user.id, organization_id=org.id, role=role))
+    db.session.flush()
+    db.session.refresh(user)
+    return user

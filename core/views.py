@@ -1,0 +1,46 @@
+"""The home page, the language switcher and a health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from core.extensions import db
+
+bp = Blueprint("views", __name__)
+
+
+def add_home_panel(app, template: str, context_fn) -> None:
+    """A feature shows a panel on the home page: a template and a function giving its context."""
+    app.extensions.setdefault("sohoa_home_panels", []).append((template, context_fn))
+
+
+@bp.get("/")
+@login_required
+def home():
+    panels = []
+    for template, context_fn in current_app.extensions.get("sohoa_home_panels", []):
+        context = context_fn(current_user)
+        if context is not None:
+            panels.append((template, context))
+    return render_template("core/home.html", panels=panels)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

@@ -1,0 +1,80 @@
+"""Binds the extensions and the kernel's blueprints, filters and handlers to an app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+from sqlalchemy import event
+
+from core.config import PROJECT_ROOT
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def init_extensions(app: Flask, ext) -> None:
+    from core import i18n
+
+    ext.db.init_app(app)
+    with app.app_context():
+        if ext.db.engine.dialect.name == "sqlite":
+            event.listen(ext.db.engine, "connect", _sqlite_pragmas)
+    ext.migrate.init_app(
+        app, ext.db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True
+    )
+    ext.babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(PROJECT_ROOT) / "core" / "translations"),
+    )
+    ext.csrf.init_app(app)
+    ext.login_manager.init_app(app)
+    ext.login_manager.login_view = "auth.login"
+    ext.limiter.init_app(app)
+    ext.socketio.init_app(
+        app,
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        async_mode="threading",
+        max_http_buffer_size=1_000_000,
+        ping_interval=10,
+        ping_timeout=20,
+    )
+    i18n.init_app(app)
+
+
+def register_kernel(app: Flask) -> None:
+    from core import api, auth, cli, errors, realtime, views
+    from core.extensions import login_manager
+
+    errors.register_error_handlers(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    realtime.register(app)
+    cli.register(app)
+    login_manager.user_loader(auth.load_user)
+    login_manager.unauthorized_handler(auth.unauthorized)
+
+    @app.context_processor
+    def _layout_context():
+        return {"current_locale": str(get_locale()), "nav_items": app.extensions["sohoa_nav"]}
+
+    @app.before_request
+    def _request_start():
+        g.path = request.path
+
+    app.extensions.setdefault("sohoa_nav", [])
+
+
+def add_nav(app: Flask, endpoint: str, label, icon: str, roles: tuple[str, ...] = ()) -> None:
+    """A feature adds its entry to the main navigation."""
+    app.extensions.setdefault("sohoa_nav", []).append(
+        {"endpoint": endpoint, "label": label, "icon": icon, "roles": roles}
+    )

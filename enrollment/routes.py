@@ -1,0 +1,14 @@
+"""Tuyển sinh đầu cấp: pages and /api/v1 endpoints."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+bp = Blueprint("enrollment", __name__, template_folder="templates", url_prefix="/enrollment")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("enrollment/index.html")
