@@ -64,6 +64,7 @@ class DevelopmentConfig(BaseConfig):
 
     ENV_NAME = "development"
     DEBUG = False
+    ARGON2_PROFILE = os.environ.get("SOHOA_ARGON2_PROFILE", "default")
 
 
 class TestConfig(BaseConfig):
@@ -73,6 +74,8 @@ class TestConfig(BaseConfig):
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105
     RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    ARGON2_PROFILE = "fast"
 
 
 class ProductionConfig(BaseConfig):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -16,27 +17,44 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import ApiToken, Membership, Organization, Role, User
 
-_hasher = PasswordHasher()
-# A hash of a random password, checked when the username is unknown so that a wrong
-# username costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+_HASHERS = {
+    "default": PasswordHasher(),
+    # Tests only (TestConfig): the same algorithm with cheap parameters.
+    "fast": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+}
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    profile = current_app.config.get("ARGON2_PROFILE", "default") if current_app else "default"
+    return _HASHERS[profile]
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password, checked when the username is unknown so that a wrong
+    username costs as much time as a wrong password."""
+    hasher = _hasher()
+    key = str(id(hasher))
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_hex(16))
+    return _DUMMY_HASHES[key]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(user: User | None, password: str) -> bool:
     """True when the password matches; rehashes if argon2 parameters changed."""
-    target = user.password_hash if user else _DUMMY_HASH
+    target = user.password_hash if user else _dummy_hash()
     try:
-        _hasher.verify(target, password)
+        _hasher().verify(target, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
     if user is None:
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     return True
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, request
-from flask_babel import get_locale
+from flask import Flask, g
+from flask_babel import get_locale, refresh
 from sqlalchemy import event
 
 from core.config import PROJECT_ROOT
@@ -66,9 +66,12 @@ def register_kernel(app: Flask) -> None:
     def _layout_context():
         return {"current_locale": str(get_locale()), "nav_items": app.extensions["sohoa_nav"]}
 
-    @app.before_request
-    def _request_start():
-        g.path = request.path
+    @app.teardown_request
+    def _forget_request_user(_exc):
+        # The user and locale are cached on `g`; when an app context outlives one
+        # request (tests, CLI) the next request must not inherit them.
+        g.pop("_login_user", None)
+        refresh()
 
     app.extensions.setdefault("sohoa_nav", [])
 
