@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_login import current_user
+from flask import Flask, current_app, g, has_request_context, request, session
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -23,7 +22,9 @@ def select_locale() -> str:
     for candidate in (request.args.get("lang"), session.get("lang")):
         if candidate in languages:
             return candidate
-    user = current_user
+    # Only a user flask-login has already loaded: loading one here would re-enter the
+    # bearer-token loader, whose error message needs the locale (endless recursion).
+    user = g.get("_login_user")
     if user and getattr(user, "is_authenticated", False) and user.locale in languages:
         return user.locale
     if request.path.startswith("/api/") and request.accept_languages:
