@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, session
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from core.errors import DomainError
 from core.extensions import db, socketio
@@ -78,6 +78,8 @@ class AuthenticatedNamespace(Namespace):
     def on_connect(self, auth: Any = None) -> None:
         user = connection_user(auth)
         if user is None:
+            # python-socketio's ConnectionRefusedError (imported from flask_socketio), not
+            # the builtin: only it passes the reason on to the client's connect_error.
             raise ConnectionRefusedError("unauthorized")
         session["sohoa_uid"] = user.id
         if isinstance(auth, dict) and auth.get("lang") in ("vi", "en"):

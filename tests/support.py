@@ -43,6 +43,10 @@ class LiveServer:
             "DATABASE_URL": database_url,
             "SOHOA_ARGON2_PROFILE": "fast",
             "SOHOA_ENV": "development",
+            # Every test signs in from 127.0.0.1 against one session-wide server: the
+            # production limit (5 a minute) would turn later sign-ins into 429s. The
+            # limit itself is tested in-process (tests/core/test_auth.py).
+            "LOGIN_RATE_LIMIT": "1000 per minute",
         }
         if message_queue:
             self.env["SOCKETIO_MESSAGE_QUEUE"] = message_queue
