@@ -52,12 +52,12 @@ static/vendor/.stamp: node_modules/.package-lock.json
 vendor: static/vendor/.stamp
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d core/translations -D messages
+	$(BIN)/pybabel -q compile -d core/translations -D messages
 
 # Refresh the English catalogue after changing Vietnamese source strings.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o core/translations/messages.pot .
-	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations -D messages
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o core/translations/messages.pot .
+	$(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations -D messages
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, g, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
@@ -43,6 +43,16 @@ def socket_user() -> User:
     return user
 
 
+def emit_after_commit(event: str, payload: dict[str, Any], to: str, namespace: str) -> None:
+    """Send an event once the handler's transaction has committed (never before)."""
+    g.setdefault("sohoa_pending_emits", []).append((event, payload, to, namespace))
+
+
+def flush_emits() -> None:
+    for event, payload, to, namespace in g.pop("sohoa_pending_emits", []):
+        socketio.emit(event, payload, to=to, namespace=namespace)
+
+
 def ack_error(err: DomainError) -> dict[str, Any]:
     return {"ok": False, "error": err.to_dict()}
 
@@ -52,6 +62,7 @@ def socket_event(handler: Callable[..., dict[str, Any] | None]) -> Callable[...,
 
     @functools.wraps(handler)
     def wrapper(self, data: Any = None) -> dict[str, Any]:
+        g.pop("sohoa_pending_emits", None)
         try:
             if data is None:
                 data = {}
@@ -59,9 +70,11 @@ def socket_event(handler: Callable[..., dict[str, Any] | None]) -> Callable[...,
                 raise DomainError("invalid_payload", _("Dữ liệu gửi lên không hợp lệ."))
             result = handler(self, socket_user(), data) or {}
             db.session.commit()
+            flush_emits()
             return {"ok": True, **result}
         except DomainError as err:
             db.session.rollback()
+            g.pop("sohoa_pending_emits", None)
             return ack_error(err)
         except Exception:  # a bug: log it, tell the client plainly, keep the connection
             db.session.rollback()

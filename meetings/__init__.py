@@ -5,14 +5,37 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from meetings import models  # noqa: F401 - registers the tables
+from meetings.api import api
 from meetings.routes import bp
 
 
+def _home_panel(user):
+    from meetings.record import open_tasks_for
+    from meetings.services import meetings_for
+
+    upcoming = meetings_for(user, include_ended=False)
+    tasks = open_tasks_for(user)
+    if not upcoming and not tasks:
+        return None
+    return {"meetings": upcoming[:6], "tasks": tasks[:6]}
+
+
 def init_app(app: Flask) -> None:
+    from core.seed import register_seeder
+    from core.views import add_home_panel
     from core.wiring import add_nav
+    from meetings import seed, sockets
 
     app.register_blueprint(bp)
+    app.register_blueprint(api)
+    sockets.register()
+    register_seeder(app, seed.seed_meetings)
+    add_home_panel(app, "meetings/_home_panel.html", _home_panel)
     add_nav(
-        app, "meetings.index", _l("Họp không giấy"), "meeting",
+        app,
+        "meetings.index",
+        _l("Họp không giấy"),
+        "meeting",
         ("chair", "secretary", "delegate", "clerk", "admin"),
     )

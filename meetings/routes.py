@@ -1,14 +1,247 @@
-"""Họp không giấy: pages and /api/v1 endpoints."""
+"""Meeting pages: the list, preparing a meeting, the live room, the record, QR check-in."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from datetime import timedelta
+
+import segno
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from core.db import utcnow
+from core.errors import DomainError
+from core.extensions import db
+from core.models import Organization
+from meetings import record, room, services
+from meetings.models import Guest, MeetingStatus
 
 bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
+
+
+def _visible(meeting_id: int):
+    meeting = services.get_meeting(meeting_id)
+    services.require_view(meeting, current_user)
+    return meeting
+
+
+def _organisable_orgs() -> list[Organization]:
+    orgs = db.session.scalars(select(Organization).order_by(Organization.id))
+    return [o for o in orgs if services.can_organise_in(current_user, o)]
 
 
 @bp.get("/")
 @login_required
 def index():
-    return render_template("meetings/index.html")
+    """Upcoming and past meetings; ?q= searches."""
+    query = request.args.get("q", "")
+    meetings = record.search_meetings(current_user, query)
+    upcoming = [m for m in meetings if m.status != MeetingStatus.ENDED.value]
+    past = sorted(
+        (m for m in meetings if m.status == MeetingStatus.ENDED.value),
+        key=lambda m: m.starts_at,
+        reverse=True,
+    )
+    return render_template(
+        "meetings/index.html",
+        upcoming=upcoming,
+        past=past,
+        query=query,
+        can_create=bool(_organisable_orgs()),
+    )
+
+
+def _form_data() -> dict:
+    form = request.form
+    return {
+        "title": form.get("title", ""),
+        "organization": form.get("organization", ""),
+        "kind": form.get("kind", "regular"),
+        "starts_at": form.get("starts_at", ""),
+        "ends_at": form.get("ends_at", ""),
+        "location": form.get("location", ""),
+        "confidential": form.get("confidential") == "on",
+        "chair": form.get("chair", ""),
+        "secretary": form.get("secretary", ""),
+        "participants": [u for u in form.getlist("participants") if u],
+        "participant_organizations": [o for o in form.getlist("participant_organizations") if o],
+    }
+
+
+def _form_context() -> dict:
+    from core.models import User
+
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    return {
+        "organizations": _organisable_orgs(),
+        "all_organizations": db.session.scalars(select(Organization).order_by(Organization.id)),
+        "users": list(users),
+        "kinds": services.MEETING_KINDS,
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_meeting():
+    """Schedule a meeting."""
+    values, error = {}, None
+    if request.method == "POST":
+        values = _form_data()
+        try:
+            meeting = services.create_meeting(current_user, values)
+            db.session.commit()
+            flash(_("Đã tạo cuộc họp."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+        except DomainError as err:
+            db.session.rollback()
+            error = err
+    start = utcnow() + timedelta(days=1)
+    return render_template(
+        "meetings/form.html",
+        meeting=None,
+        values=values,
+        error=error,
+        default_start=start,
+        **_form_context(),
+    ), (error.status if error else 200)
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_meeting(meeting_id: int):
+    meeting = _visible(meeting_id)
+    services.require_manage(meeting, current_user)
+    values, error = services.serialize_meeting_fields(meeting), None
+    if request.method == "POST":
+        values = _form_data()
+        try:
+            services.update_meeting(meeting, current_user, values)
+            db.session.commit()
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+        except DomainError as err:
+            db.session.rollback()
+            error = err
+    return render_template(
+        "meetings/form.html",
+        meeting=meeting,
+        values=values,
+        error=error,
+        default_start=meeting.starts_at,
+        **_form_context(),
+    ), (error.status if error else 200)
+
+
+@bp.get("/<int:meeting_id>")
+@login_required
+def detail(meeting_id: int):
+    """Preparing the meeting: agenda, documents, participants, guests, comments."""
+    meeting = _visible(meeting_id)
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        can_manage=services.can_manage(meeting, current_user),
+        participant=services.participant_of(meeting, current_user),
+    )
+
+
+@bp.get("/<int:meeting_id>/room")
+@login_required
+def live_room(meeting_id: int):
+    """The live room (tablet first): the shared document, speakers, votes, attendance."""
+    meeting = _visible(meeting_id)
+    participant = services.require_participant(meeting, current_user)
+    return render_template(
+        "meetings/room.html",
+        meeting=meeting,
+        participant=participant,
+        is_chair=current_user.id == meeting.chair_id,
+        can_manage=services.can_manage(meeting, current_user),
+    )
+
+
+@bp.get("/<int:meeting_id>/record")
+@login_required
+def record_page(meeting_id: int):
+    """The meeting record and the minutes draft."""
+    meeting = _visible(meeting_id)
+    return render_template(
+        "meetings/record.html",
+        meeting=meeting,
+        record=record.meeting_record(meeting),
+        minutes=record.minutes_text(meeting),
+        is_secretary=current_user.id == meeting.secretary_id,
+        can_manage=services.can_manage(meeting, current_user),
+    )
+
+
+@bp.get("/tasks")
+@login_required
+def tasks():
+    """Follow-up tasks assigned to the user's organisations."""
+    return render_template("meetings/tasks.html", tasks=record.open_tasks_for(current_user))
+
+
+def _svg(data: str) -> Response:
+    qr = segno.make(data, error="m")
+    response = Response(qr.svg_inline(scale=6, border=2), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:meeting_id>/guests/<int:guest_id>/qr.svg")
+@login_required
+def guest_qr(meeting_id: int, guest_id: int):
+    """The guest's QR invitation (to send through the city app or print)."""
+    meeting = _visible(meeting_id)
+    services.require_manage(meeting, current_user)
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.meeting_id != meeting.id:
+        abort(404)
+    return _svg(
+        url_for("meetings.guest_check_in", meeting_id=meeting.id, token=guest.token, _external=True)
+    )
+
+
+@bp.get("/<int:meeting_id>/guest/<token>")
+def guest_check_in(meeting_id: int, token: str):
+    """Scanned at the door: the guest is checked in (no account needed)."""
+    try:
+        guest = services.check_in_guest(meeting_id, token)
+    except DomainError as err:
+        db.session.rollback()
+        return render_template("meetings/guest.html", error=err, guest=None), err.status
+    db.session.commit()
+    return render_template("meetings/guest.html", guest=guest, meeting=guest.meeting, error=None)
+
+
+@bp.get("/<int:meeting_id>/door-qr.svg")
+@login_required
+def door_qr(meeting_id: int):
+    """The QR shown at the door: participants scan it to check in."""
+    meeting = _visible(meeting_id)
+    services.require_manage(meeting, current_user)
+    token = room.door_token(meeting)
+    return _svg(
+        url_for("meetings.door_check_in", meeting_id=meeting.id, code=token, _external=True)
+    )
+
+
+@bp.get("/<int:meeting_id>/check-in")
+@login_required
+def door_check_in(meeting_id: int):
+    """A participant scanned the door QR with their own device."""
+    meeting = _visible(meeting_id)
+    try:
+        room.check_in_by_qr(meeting, current_user, request.args.get("code", ""))
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.message), "error")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    db.session.commit()
+    from meetings.sockets import broadcast
+
+    broadcast("presence_changed", room.presence(meeting), meeting.id)
+    flash(_("Đã điểm danh: có mặt."), "success")
+    return redirect(url_for("meetings.live_room", meeting_id=meeting.id))

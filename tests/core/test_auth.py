@@ -53,7 +53,8 @@ def test_form_without_csrf_token_is_refused(demo, app, client):
 
 def test_open_redirect_after_login_is_ignored(demo, client):
     response = client.post(
-        "/login?next=https://evil.example/", data={"username": "chutich", "password": "sohoa-demo-2026"}
+        "/login?next=https://evil.example/",
+        data={"username": "chutich", "password": "sohoa-demo-2026"},
     )
     assert response.headers["Location"] == "/"
 

@@ -1,0 +1,126 @@
+"""The live document (tài liệu trình chiếu): a PDF a presenter pages through and everyone follows.
+
+Used by meetings and lessons. The host (a meeting, a lesson) carries the state through
+:class:`LiveDocumentHost` columns, so every server process sees the same page and a
+reconnecting client lands where the presenter is. Clients load the PDF once (HTTP range
+requests) and then only small ``page_changed`` events cross the network. Private notes
+per page (:class:`PageNote`) are seen only by their author.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from core.db import utcnow
+from core.errors import DomainError, Forbidden
+from core.extensions import db
+
+MAX_NOTE_CHARS = 5000
+
+
+class LiveDocumentHost:
+    """Columns of a host whose participants follow a presenter through a document."""
+
+    live_document_id: Mapped[int | None] = mapped_column(default=None)
+    live_page: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr
+    def presenter_id(cls) -> Mapped[int | None]:  # noqa: N805 - SQLAlchemy declared_attr
+        return mapped_column(ForeignKey("user.id"), default=None)
+
+
+class PageNote(db.Model):
+    """A private note on one page of one document (ghi chú riêng), only for its author."""
+
+    __tablename__ = "page_note"
+    __table_args__ = (UniqueConstraint("context", "document_id", "page", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context: Mapped[str] = mapped_column(String(40), index=True)  # "meeting", "lesson"
+    document_id: Mapped[int]
+    page: Mapped[int]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def check_page(page: Any, pages: int) -> int:
+    """The page as an int within 1..pages, or a clear 422."""
+    if isinstance(page, bool) or not isinstance(page, int):
+        try:
+            page = int(page)
+        except (TypeError, ValueError):
+            raise DomainError("invalid_page", _l("Số trang không hợp lệ."), 422) from None
+    if not 1 <= page <= pages:
+        raise DomainError(
+            "page_out_of_range",
+            _l("Trang %(page)s nằm ngoài tài liệu (1–%(pages)s).", page=page, pages=pages),
+            422,
+        )
+    return page
+
+
+def turn_page(
+    host: LiveDocumentHost, user_id: int, document_id: int, pages: int, page: Any
+) -> dict[str, Any]:
+    """The presenter shows ``page`` of ``document_id``; returns the ``page_changed`` payload."""
+    if host.presenter_id != user_id:
+        raise Forbidden("not_presenter", _l("Chỉ người đang trình bày mới được chuyển trang."))
+    page = check_page(page, pages)
+    host.live_document_id = document_id
+    host.live_page = page
+    db.session.flush()
+    return {"document_id": document_id, "page": page, "by": user_id}
+
+
+def live_state(host: LiveDocumentHost) -> dict[str, Any]:
+    return {
+        "document_id": host.live_document_id,
+        "page": host.live_page,
+        "presenter": host.presenter_id,
+    }
+
+
+def save_note(
+    context: str, document_id: int, pages: int, user_id: int, page: Any, text: str
+) -> PageNote:
+    """Create or replace the user's private note on a page (an empty text deletes it)."""
+    page = check_page(page, pages)
+    text = (text or "").strip()
+    if len(text) > MAX_NOTE_CHARS:
+        raise DomainError(
+            "note_too_long", _l("Ghi chú dài quá %(n)s ký tự.", n=MAX_NOTE_CHARS), 422
+        )
+    note = db.session.scalar(
+        select(PageNote).where(
+            PageNote.context == context,
+            PageNote.document_id == document_id,
+            PageNote.page == page,
+            PageNote.user_id == user_id,
+        )
+    )
+    if note is None:
+        note = PageNote(context=context, document_id=document_id, page=page, user_id=user_id)
+        db.session.add(note)
+    note.text = text
+    if not text:
+        db.session.delete(note)
+    db.session.flush()
+    return note
+
+
+def notes_for(context: str, document_id: int, user_id: int) -> dict[int, str]:
+    """The user's own notes on a document, by page."""
+    rows = db.session.scalars(
+        select(PageNote).where(
+            PageNote.context == context,
+            PageNote.document_id == document_id,
+            PageNote.user_id == user_id,
+        )
+    )
+    return {row.page: row.text for row in rows}

@@ -1,0 +1,139 @@
+"""Namespace ``/meetings``: the live room. Every event re-checks the caller's rights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, session
+from flask_babel import gettext as _
+from flask_socketio import join_room, leave_room
+
+from core.errors import DomainError
+from core.extensions import db, socketio
+from core.models import User
+from core.realtime import AuthenticatedNamespace, emit_after_commit, socket_event
+from meetings import room
+from meetings.services import get_meeting, require_participant
+
+NAMESPACE = "/meetings"
+
+
+def _emit(event: str, payload: dict[str, Any], meeting_id: int) -> None:
+    emit_after_commit(event, payload, room.room_name(meeting_id), NAMESPACE)
+
+
+def _meeting_of(user: User, data: dict[str, Any]):
+    """The meeting this connection joined (or the one named), re-checked on every event."""
+    meeting_id = data.get("meeting_id") or session.get("meeting_id")
+    if meeting_id is None:
+        raise DomainError("not_joined", _("Hãy vào phòng họp trước (join)."), 409)
+    meeting = get_meeting(meeting_id)
+    require_participant(meeting, user)
+    return meeting
+
+
+def broadcast(event: str, payload: dict[str, Any], meeting_id: int) -> None:
+    """From an HTTP route (after its commit): tell everyone in the room."""
+    socketio.emit(event, payload, to=room.room_name(meeting_id), namespace=NAMESPACE)
+
+
+class MeetingsNamespace(AuthenticatedNamespace):
+    """Join, follow the presenter, ask for the floor, vote."""
+
+    @socket_event
+    def on_join(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting = get_meeting(data.get("meeting_id"))
+        state = room.join(meeting, user, request.sid)
+        join_room(room.room_name(meeting.id))
+        session["meeting_id"] = meeting.id
+        _emit("presence_changed", room.presence(meeting), meeting.id)
+        return state
+
+    @socket_event
+    def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting_id = room.leave(request.sid)
+        session.pop("meeting_id", None)
+        if meeting_id is not None:
+            leave_room(room.room_name(meeting_id))
+            _emit("presence_changed", room.presence(get_meeting(meeting_id)), meeting_id)
+        return {}
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        meeting_id = room.leave(request.sid)
+        db.session.commit()
+        if meeting_id is not None:
+            presence = room.presence(get_meeting(meeting_id))
+            broadcast("presence_changed", presence, meeting_id)
+
+    @socket_event
+    def on_change_page(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting = _meeting_of(user, data)
+        payload = room.change_page(meeting, user, data.get("document_id"), data.get("page"))
+        _emit("page_changed", payload, meeting.id)
+        return payload
+
+    @socket_event
+    def on_set_presenter(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting = _meeting_of(user, data)
+        payload = room.hand_presenting(meeting, user, data.get("user"))
+        _emit("presenter_changed", payload, meeting.id)
+        return payload
+
+    @socket_event
+    def on_set_agenda_item(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting = _meeting_of(user, data)
+        payload = room.set_agenda_item(meeting, user, data.get("agenda_item_id"))
+        _emit("agenda_item_changed", payload, meeting.id)
+        return payload
+
+    @socket_event
+    def on_mark_attendance(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting = _meeting_of(user, data)
+        room.record_attendance(
+            meeting, user, data.get("user"), data.get("status"), data.get("reason")
+        )
+        _emit("presence_changed", room.presence(meeting), meeting.id)
+        return {}
+
+    def _speakers(self, user: User, data: dict[str, Any], action) -> dict[str, Any]:
+        meeting = _meeting_of(user, data)
+        payload = action(meeting)
+        _emit("speakers_changed", payload, meeting.id)
+        return payload
+
+    @socket_event
+    def on_request_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        return self._speakers(user, data, lambda m: room.request_floor(m, user))
+
+    @socket_event
+    def on_grant_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        return self._speakers(user, data, lambda m: room.grant_floor(m, user, data.get("user")))
+
+    @socket_event
+    def on_release_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        return self._speakers(user, data, lambda m: room.release_floor(m, user))
+
+    @socket_event
+    def on_open_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting = _meeting_of(user, data)
+        payload = room.open_vote(meeting, user, data)
+        _emit("vote_opened", payload, meeting.id)
+        return payload
+
+    @socket_event
+    def on_cast_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting = _meeting_of(user, data)
+        payload = room.cast_vote(meeting, user, data.get("vote_id"), data.get("choice"))
+        _emit("vote_tally", payload, meeting.id)
+        return payload
+
+    @socket_event
+    def on_close_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        meeting = _meeting_of(user, data)
+        payload = room.close_vote(meeting, user, data.get("vote_id"))
+        _emit("vote_closed", payload, meeting.id)
+        return payload
+
+
+def register() -> None:
+    socketio.on_namespace(MeetingsNamespace(NAMESPACE))
