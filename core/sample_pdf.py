@@ -63,8 +63,13 @@ def pad_pages(data: bytes, kb_per_page: int) -> bytes:
     import random
 
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-    from pypdf.generic import NumberObject
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+    )
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     rng = random.Random(7)

@@ -335,7 +335,10 @@ def meeting_record(meeting_id: int):
 @api.post("/meetings/<int:meeting_id>/conclusions")
 @login_required
 def add_conclusion(meeting_id: int):
-    """Record a conclusion {text, agenda_item_id?, tasks: [{organization, description, deadline}]}."""
+    """Record a conclusion with its follow-up tasks.
+
+    Body: {text, agenda_item_id?, tasks: [{organization, description, deadline}]}.
+    """
     conclusion = record.add_conclusion(_meeting(meeting_id), current_user, json_body("text"))
     db.session.commit()
     return jsonify(id=conclusion.id, tasks=[record.task_dict(t) for t in conclusion.tasks]), 201
