@@ -44,3 +44,8 @@ def set_language(code: str):
 def health():
     db.session.execute(text("SELECT 1"))
     return jsonify(status="ok")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return redirect("/static/favicon.svg", code=301)
