@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, select, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text, event, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import utcnow
 from core.extensions import db
@@ -53,10 +54,24 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+_sqlite_chain_lock = threading.Lock()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_sqlite_chain_lock(session: Session, transaction) -> None:
+    if transaction.parent is None and session.info.pop("audit_chain_locked", False):
+        _sqlite_chain_lock.release()
+
+
 def _lock_chain() -> None:
-    """Serialise appends on PostgreSQL (SQLite serialises writers already)."""
+    """Serialise appends until the transaction ends, so two writers never read the same
+    last hash: an advisory transaction lock on PostgreSQL, a process lock on SQLite
+    (the embedded default runs one process)."""
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(7316001)"))
+    elif not db.session.info.get("audit_chain_locked"):
+        _sqlite_chain_lock.acquire()
+        db.session.info["audit_chain_locked"] = True
 
 
 def record(

@@ -111,3 +111,32 @@ def test_login_is_audited(demo, auth):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.login"))
     assert entry is not None
     assert verify_chain().ok
+
+
+def test_concurrent_appends_keep_one_chain(app):
+    """Writers in several threads never append after the same entry (no lost entries)."""
+    import threading
+
+    from core.extensions import db
+
+    failures: list[str] = []
+
+    def writer(n: int) -> None:
+        with app.app_context():
+            for i in range(10):
+                try:
+                    audit.record("test.concurrent", None, "t", f"{n}-{i}")
+                    db.session.commit()
+                except Exception as err:  # noqa: BLE001 - any failure is the finding
+                    db.session.rollback()
+                    failures.append(repr(err))
+            db.session.remove()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    report = audit.verify_chain()
+    assert report.ok and report.entries == 60
