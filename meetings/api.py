@@ -308,9 +308,11 @@ def mark_attendance(meeting_id: int):
     """The secretary marks {user, status: present|absent, reason?}."""
     meeting = _meeting(meeting_id)
     data = json_body("user", "status")
-    room.record_attendance(meeting, current_user, data["user"], data["status"], data.get("reason"))
+    target = room.record_attendance(
+        meeting, current_user, data["user"], data["status"], data.get("reason")
+    )
     db.session.commit()
-    broadcast("presence_changed", room.presence(meeting), meeting.id)
+    broadcast("presence_changed", room.presence_change(meeting, target.user_id), meeting.id)
     return jsonify(room.presence(meeting))
 
 
@@ -321,7 +323,7 @@ def check_in(meeting_id: int):
     meeting = _meeting(meeting_id)
     room.check_in_by_qr(meeting, current_user, json_body("code")["code"])
     db.session.commit()
-    broadcast("presence_changed", room.presence(meeting), meeting.id)
+    broadcast("presence_changed", room.presence_change(meeting, current_user.id), meeting.id)
     return jsonify(attendance="present")
 
 

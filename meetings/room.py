@@ -73,15 +73,45 @@ def join(meeting: Meeting, user: User, sid: str) -> dict[str, Any]:
     return room_state(meeting, user)
 
 
-def leave(sid: str) -> int | None:
-    """A device left; returns the meeting it was in."""
+def leave(sid: str) -> tuple[int, int] | None:
+    """A device left; returns (meeting id, user id) of the room it was in."""
     connection = db.session.get(MeetingConnection, sid)
     if connection is None:
         return None
-    meeting_id = connection.meeting_id
+    where = (connection.meeting_id, connection.user_id)
     db.session.delete(connection)
     db.session.flush()
-    return meeting_id
+    return where
+
+
+def presence_change(meeting: Meeting, user_id: int) -> dict[str, Any]:
+    """The ``presence_changed`` event: one participant's new state and the counts.
+
+    A delta, not the whole list: with 300 devices joining, whole lists would cost
+    O(n²) bytes; clients hold the list from their join ack."""
+    participant = db.session.scalar(
+        select(Participant).where(
+            Participant.meeting_id == meeting.id, Participant.user_id == user_id
+        )
+    )
+    online = db.session.scalar(
+        select(func.count())
+        .select_from(MeetingConnection)
+        .where(MeetingConnection.meeting_id == meeting.id, MeetingConnection.user_id == user_id)
+    )
+    total = db.session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.meeting_id == meeting.id)
+    )
+    change: dict[str, Any] = {"present": _present_count(meeting), "total": total}
+    if participant is not None:
+        change |= {
+            **_user_ref(participant.user),
+            "role": participant.role,
+            "attendance": participant.attendance,
+            "online": bool(online),
+            "absence_reason": participant.absence_reason,
+        }
+    return change
 
 
 def presence(meeting: Meeting) -> dict[str, Any]:

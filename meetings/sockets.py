@@ -46,24 +46,27 @@ class MeetingsNamespace(AuthenticatedNamespace):
         state = room.join(meeting, user, request.sid)
         join_room(room.room_name(meeting.id))
         session["meeting_id"] = meeting.id
-        _emit("presence_changed", room.presence(meeting), meeting.id)
+        _emit("presence_changed", room.presence_change(meeting, user.id), meeting.id)
         return state
 
     @socket_event
     def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting_id = room.leave(request.sid)
+        left = room.leave(request.sid)
         session.pop("meeting_id", None)
-        if meeting_id is not None:
+        if left is not None:
+            meeting_id, user_id = left
             leave_room(room.room_name(meeting_id))
-            _emit("presence_changed", room.presence(get_meeting(meeting_id)), meeting_id)
+            change = room.presence_change(get_meeting(meeting_id), user_id)
+            _emit("presence_changed", change, meeting_id)
         return {}
 
     def on_disconnect(self, reason: Any = None) -> None:
-        meeting_id = room.leave(request.sid)
+        left = room.leave(request.sid)
         db.session.commit()
-        if meeting_id is not None:
-            presence = room.presence(get_meeting(meeting_id))
-            broadcast("presence_changed", presence, meeting_id)
+        if left is not None:
+            meeting_id, user_id = left
+            change = room.presence_change(get_meeting(meeting_id), user_id)
+            broadcast("presence_changed", change, meeting_id)
 
     @socket_event
     def on_change_page(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -89,10 +92,10 @@ class MeetingsNamespace(AuthenticatedNamespace):
     @socket_event
     def on_mark_attendance(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         meeting = _meeting_of(user, data)
-        room.record_attendance(
+        target = room.record_attendance(
             meeting, user, data.get("user"), data.get("status"), data.get("reason")
         )
-        _emit("presence_changed", room.presence(meeting), meeting.id)
+        _emit("presence_changed", room.presence_change(meeting, target.user_id), meeting.id)
         return {}
 
     def _speakers(self, user: User, data: dict[str, Any], action) -> dict[str, Any]:
