@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import io
+from datetime import datetime, time, timedelta
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,11 +14,18 @@ from sqlalchemy import select
 from core.db import utcnow
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import VN_TZ, to_local
 from core.models import Organization
 from meetings import record, room, services
-from meetings.models import Guest, MeetingStatus
+from meetings.models import Guest, Meeting, MeetingStatus
 
 bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    """The record holds ISO timestamps (the API's shape); templates format them."""
+    return {"from_iso": lambda text: datetime.fromisoformat(text) if text else None}
 
 
 def _visible(meeting_id: int):
@@ -43,11 +51,13 @@ def index():
         key=lambda m: m.starts_at,
         reverse=True,
     )
+    joined = {m.id for m in meetings if services.participant_of(m, current_user) is not None}
     return render_template(
         "meetings/index.html",
         upcoming=upcoming,
         past=past,
         query=query,
+        joined=joined,
         can_create=bool(_organisable_orgs()),
     )
 
@@ -75,10 +85,33 @@ def _form_context() -> dict:
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
     return {
         "organizations": _organisable_orgs(),
-        "all_organizations": db.session.scalars(select(Organization).order_by(Organization.id)),
+        "all_organizations": list(
+            db.session.scalars(select(Organization).order_by(Organization.id))
+        ),
         "users": list(users),
         "kinds": services.MEETING_KINDS,
     }
+
+
+def _local_input(value) -> str:
+    """A value for <input type="datetime-local">: Vietnam time, to the minute."""
+    if isinstance(value, datetime):
+        return to_local(value).strftime("%Y-%m-%dT%H:%M")
+    return str(value or "")
+
+
+def _form_values(values: dict, default_start: datetime) -> dict:
+    """What the form shows: the entered (or stored) values, else tomorrow 08:00-10:00."""
+    shown = dict(values)
+    if not shown:
+        day = to_local(default_start).date()
+        start = datetime.combine(day, time(8, 0), tzinfo=VN_TZ)
+        shown = {"starts_at": start, "ends_at": start + timedelta(hours=2), "chair": ""}
+        if current_user.has_role("chair"):
+            shown["chair"] = current_user.username
+    shown["starts_at"] = _local_input(shown.get("starts_at"))
+    shown["ends_at"] = _local_input(shown.get("ends_at"))
+    return shown
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -100,7 +133,7 @@ def new_meeting():
     return render_template(
         "meetings/form.html",
         meeting=None,
-        values=values,
+        values=_form_values(values, start),
         error=error,
         default_start=start,
         **_form_context(),
@@ -126,7 +159,7 @@ def edit_meeting(meeting_id: int):
     return render_template(
         "meetings/form.html",
         meeting=meeting,
-        values=values,
+        values=_form_values(values, meeting.starts_at),
         error=error,
         default_start=meeting.starts_at,
         **_form_context(),
@@ -171,8 +204,10 @@ def record_page(meeting_id: int):
         meeting=meeting,
         record=record.meeting_record(meeting),
         minutes=record.minutes_text(meeting),
+        draft=record.draft_minutes(meeting),
         is_secretary=current_user.id == meeting.secretary_id,
         can_manage=services.can_manage(meeting, current_user),
+        all_organizations=list(db.session.scalars(select(Organization).order_by(Organization.id))),
     )
 
 
@@ -180,12 +215,28 @@ def record_page(meeting_id: int):
 @login_required
 def tasks():
     """Follow-up tasks assigned to the user's organisations."""
-    return render_template("meetings/tasks.html", tasks=record.open_tasks_for(current_user))
+    open_tasks = record.open_tasks_for(current_user)
+    meetings = {}
+    for task in open_tasks:
+        meeting = db.session.get(Meeting, task.conclusion.meeting_id)
+        # A confidential meeting's title stays hidden from those who may not see it.
+        if meeting is not None and services.can_view(meeting, current_user):
+            meetings[meeting.id] = meeting
+    return render_template(
+        "meetings/tasks.html",
+        tasks=open_tasks,
+        meetings=meetings,
+        today=datetime.now(VN_TZ).date(),
+    )
 
 
 def _svg(data: str) -> Response:
+    # A standalone SVG document: browsers draw it in <img> only with the SVG namespace,
+    # which segno's svg_inline() leaves out.
+    buffer = io.BytesIO()
     qr = segno.make(data, error="m")
-    response = Response(qr.svg_inline(scale=6, border=2), mimetype="image/svg+xml")
+    qr.save(buffer, kind="svg", scale=6, border=4, xmldecl=False, omitsize=True)
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -242,6 +293,6 @@ def door_check_in(meeting_id: int):
     db.session.commit()
     from meetings.sockets import broadcast
 
-    broadcast("presence_changed", room.presence(meeting), meeting.id)
+    broadcast("presence_changed", room.presence_change(meeting, current_user.id), meeting.id)
     flash(_("Đã điểm danh: có mặt."), "success")
     return redirect(url_for("meetings.live_room", meeting_id=meeting.id))
