@@ -303,18 +303,31 @@ def grant_floor(meeting: Meeting, chair: User, username: Any) -> dict[str, Any]:
     return speakers(meeting)
 
 
-def release_floor(meeting: Meeting, user: User) -> dict[str, Any]:
-    """The speaker ends their turn (or withdraws their request); the chair can end anyone's."""
+def release_floor(meeting: Meeting, user: User, username: Any = None) -> dict[str, Any]:
+    """The speaker ends their turn (or withdraws their request); the chair can end anyone's.
+
+    With ``username`` only that person's turn or request ends (someone else's: the chair
+    only), so the chair ending a speech keeps their own place in the queue. Without it,
+    the chair ends whoever is speaking (and their own request)."""
     require_participant(meeting, user)
     rows = _speaker_rows(meeting)
-    if user.id == meeting.chair_id:
-        _finish_speaking(rows)
-    mine = [r for r in rows if r.user_id == user.id]
-    if not mine and user.id != meeting.chair_id:
-        raise Conflict("not_in_queue", _l("Bạn không có trong danh sách phát biểu."))
-    for row in mine:
-        row.status = "done" if row.status == "speaking" else "withdrawn"
-        row.finished_at = utcnow()
+    target = None if username in (None, "") else str(username)
+    if target is not None and target != user.username:
+        require_chair(meeting, user)
+        ending = [r for r in rows if r.user.username == target]
+        if not ending:
+            raise Conflict("not_in_queue", _l("Người này không có trong danh sách phát biểu."))
+    else:
+        chair_ends_speaker = target is None and user.id == meeting.chair_id
+        if chair_ends_speaker:
+            _finish_speaking(rows)
+        ending = [r for r in rows if r.user_id == user.id]
+        if not ending and not chair_ends_speaker:
+            raise Conflict("not_in_queue", _l("Bạn không có trong danh sách phát biểu."))
+    for row in ending:
+        if row.status in ("waiting", "speaking"):
+            row.status = "done" if row.status == "speaking" else "withdrawn"
+            row.finished_at = utcnow()
     db.session.flush()
     return speakers(meeting)
 

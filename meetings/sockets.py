@@ -114,7 +114,7 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_release_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        return self._speakers(user, data, lambda m: room.release_floor(m, user))
+        return self._speakers(user, data, lambda m: room.release_floor(m, user, data.get("user")))
 
     @socket_event
     def on_open_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:

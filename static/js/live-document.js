@@ -1,0 +1,598 @@
+/**
+ * The live document (tài liệu trình chiếu): a PDF viewer that follows a presenter.
+ *
+ * Generic on purpose — used by meeting rooms and by classroom lessons. It knows nothing
+ * about sockets: the host calls followRemote() when the presenter's page changes, and
+ * gets onUserPageChange(documentId, page) when the local user (as presenter) turns a page.
+ *
+ *   const doc = new LiveDocument({container, onUserPageChange, strings});
+ *   doc.addDocuments([{id, url, pages, title}]);
+ *   doc.setPresenter(false);
+ *   doc.followRemote(12, 3);          // shows page 3 of document 12 while following
+ *
+ * Each PDF is loaded once per document id (HTTP range requests, only the bytes needed) and
+ * kept; after each page is drawn the container gets data-document-id, data-page and
+ * data-rendered="1" (data-rendered="0" while a new drawing is in progress).
+ */
+import * as pdfjsLib from '/static/vendor/pdfjs/pdf.min.js';
+
+const VENDOR = '/static/vendor/pdfjs/';
+pdfjsLib.GlobalWorkerOptions.workerSrc = VENDOR + 'pdf.worker.min.js';
+
+const DEFAULT_STRINGS = {
+  page: 'Trang {page}/{pages}',
+  prev: 'Trang trước',
+  next: 'Trang sau',
+  follow: 'Theo người trình bày',
+  presenterAt: 'Người trình bày đang ở trang {page}',
+  loading: 'Đang tải tài liệu…',
+  loadError: 'Không tải được tài liệu. Kiểm tra kết nối mạng rồi thử lại.',
+  retry: 'Thử lại',
+  noDocument: 'Chưa có tài liệu nào được trình chiếu.',
+  fitWidth: 'Vừa chiều rộng',
+  fitPage: 'Xem cả trang',
+  modePresenting: 'Bạn đang trình bày',
+  modeFollowing: 'Đang theo người trình bày',
+  modeBrowsing: 'Bạn đang xem riêng',
+};
+
+const SWIPE_MIN_PX = 50;
+const RESIZE_DEBOUNCE_MS = 150;
+
+function fmt(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+}
+
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+function svgIcon(path) {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '24');
+  svg.setAttribute('height', '24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('fill', 'none');
+  svg.setAttribute('stroke', 'currentColor');
+  svg.setAttribute('stroke-width', '2');
+  svg.setAttribute('stroke-linecap', 'round');
+  svg.setAttribute('stroke-linejoin', 'round');
+  const p = document.createElementNS(SVG_NS, 'path');
+  p.setAttribute('d', path);
+  svg.append(p);
+  return svg;
+}
+const ICONS = {
+  prev: 'M15 5l-7 7 7 7',
+  next: 'M9 5l7 7-7 7',
+  follow: 'M12 3v3M12 18v3M3 12h3M18 12h3M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8z',
+  fitWidth: 'M3 12h18M7 8l-4 4 4 4M17 8l4 4-4 4',
+  fitPage: 'M8 3H5a2 2 0 0 0-2 2v3M16 3h3a2 2 0 0 1 2 2v3M8 21H5a2 2 0 0 1-2-2v-3M16 21h3a2 2 0 0 0 2-2v-3',
+};
+
+const STYLE_ID = 'live-document-base-styles';
+const BASE_CSS = `
+.ld { position: relative; display: flex; flex-direction: column; min-height: 0; height: 100%;
+  background: var(--ld-bg, #e9ebef); container-type: inline-size; }
+.ld-stage { position: relative; flex: 1; min-height: 0; overflow: auto; -webkit-overflow-scrolling: touch;
+  overscroll-behavior: contain; touch-action: pan-y pinch-zoom; outline: none; }
+.ld-sheet { display: flex; justify-content: center; padding: var(--ld-pad, 12px); min-height: 100%; box-sizing: border-box; }
+.ld-fit-page .ld-sheet { align-items: center; }
+.ld-sheet canvas.ld-placeholder { display: none; }
+.ld-sheet canvas { display: block; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.18), 0 6px 20px rgba(0,0,0,.08); }
+.ld-status { position: absolute; inset: 0; display: grid; place-items: center; padding: 2rem; text-align: center;
+  color: var(--ld-muted, #5d6676); pointer-events: none; }
+.ld-status[hidden] { display: none; }
+.ld-status .ld-status-box { pointer-events: auto; background: rgba(255,255,255,.94); border-radius: 12px; padding: 1rem 1.25rem;
+  box-shadow: 0 2px 10px rgba(0,0,0,.08); max-width: 28rem; }
+.ld-spinner { width: 28px; height: 28px; margin: 0 auto .5rem; border-radius: 50%; border: 3px solid rgba(0,0,0,.12);
+  border-top-color: var(--ld-accent, #a3201d); animation: ld-spin .8s linear infinite; }
+@keyframes ld-spin { to { transform: rotate(360deg); } }
+.ld-bar { display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: .5rem; padding: .5rem .75rem;
+  background: #fff; border-top: 1px solid var(--ld-line, #e3e6ec); }
+.ld-nav { display: flex; align-items: center; gap: .5rem; }
+.ld-bar-end { display: flex; justify-content: flex-end; }
+.ld-where { display: flex; flex-direction: column; align-items: center; min-width: 12.5em; line-height: 1.2; }
+.ld-bar button { display: inline-flex; align-items: center; justify-content: center; gap: .35rem; min-width: 48px; min-height: 48px;
+  padding: 0 .8rem; border-radius: 12px; border: 1px solid var(--ld-line, #e3e6ec); background: #fff; color: inherit;
+  font: inherit; font-weight: 600; cursor: pointer; }
+.ld-bar button:disabled { opacity: .4; cursor: default; }
+.ld-bar button:not(:disabled):active { background: #f1f2f5; }
+.ld-indicator { font-weight: 700; font-size: 1.05rem; font-variant-numeric: tabular-nums; text-align: center; white-space: nowrap; }
+.ld-mode { font-size: .78rem; font-weight: 600; color: var(--ld-muted, #5d6676); white-space: nowrap; }
+.ld-mode::before { content: ""; display: inline-block; width: .55em; height: .55em; border-radius: 50%; margin-right: .4em;
+  background: currentColor; vertical-align: .05em; }
+.ld-mode[data-mode="presenting"] { color: var(--ld-accent, #a3201d); }
+.ld-mode[data-mode="following"] { color: var(--ld-ok, #1f7a4d); }
+.ld-mode[data-mode="browsing"] { color: var(--ld-warn, #9a6700); }
+.ld-follow { position: absolute; left: 50%; bottom: calc(72px + env(safe-area-inset-bottom, 0px)); transform: translateX(-50%);
+  z-index: 5; display: inline-flex; align-items: center; gap: .5rem; min-height: 56px; padding: .5rem 1.4rem .5rem 1.1rem;
+  border: 0; border-radius: 999px; background: var(--ld-accent, #a3201d); color: #fff; font: inherit; font-weight: 700;
+  font-size: 1.05rem; cursor: pointer; box-shadow: 0 6px 22px rgba(0,0,0,.28); white-space: nowrap; max-width: calc(100% - 24px); }
+.ld-follow[hidden] { display: none; }
+.ld-bar button span { white-space: nowrap; }
+@container (max-width: 700px) { .ld-fit-label { display: none; } }
+.ld-follow small { font-weight: 500; opacity: .9; font-size: .85rem; }
+`;
+
+function ensureStyles() {
+  if (document.getElementById(STYLE_ID)) return;
+  const style = document.createElement('style');
+  style.id = STYLE_ID;
+  style.textContent = BASE_CSS;
+  document.head.prepend(style); // first, so page styles can override
+}
+
+function isEditable(target) {
+  if (!target || !(target instanceof Element)) return false;
+  return Boolean(target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]'));
+}
+
+export class LiveDocument {
+  /**
+   * @param {object} options
+   * @param {HTMLElement} options.container  the element to draw into (gets the data-* attributes)
+   * @param {(documentId:number, page:number) => void} [options.onUserPageChange]  presenter turned a page
+   * @param {(documentId:number, page:number) => void} [options.onPageShown]  a page was drawn
+   * @param {(following:boolean) => void} [options.onFollowChange]
+   * @param {object} [options.strings]  translated texts (see DEFAULT_STRINGS)
+   * @param {'width'|'page'} [options.fit]
+   */
+  constructor({
+    container,
+    onUserPageChange = () => {},
+    onPageShown = () => {},
+    onFollowChange = () => {},
+    strings = {},
+    fit = 'width',
+    keyboard = true,
+  }) {
+    if (!container) throw new Error('LiveDocument: container is required');
+    this.container = container;
+    this.onUserPageChange = onUserPageChange;
+    this.onPageShown = onPageShown;
+    this.onFollowChange = onFollowChange;
+    this.strings = { ...DEFAULT_STRINGS, ...strings };
+    this.fit = fit === 'page' ? 'page' : 'width';
+
+    this.documents = new Map(); // id -> {url, pages, title}
+    this.cache = new Map(); // id -> Promise<PDFDocumentProxy>
+    this.documentId = null;
+    this.page = 1;
+    this.pages = 0;
+    this.remote = null; // the presenter's latest {documentId, page}
+    this.following = true;
+    this.presenter = false;
+
+    this._seq = 0;
+    this._renderTask = null;
+    this._drawn = null; // {documentId, page, width, height} of the canvas on screen
+    this._listeners = [];
+
+    ensureStyles();
+    this._build();
+    this._bind(keyboard);
+    this._updateChrome();
+  }
+
+  // -- documents -----------------------------------------------------------------------
+
+  /** Make documents known (so followRemote can open one that was never loaded). */
+  addDocuments(list) {
+    for (const d of list || []) {
+      const id = Number(d.id);
+      const known = this.documents.get(id) || {};
+      this.documents.set(id, { ...known, ...d, id, pages: Number(d.pages) || known.pages || 0 });
+    }
+  }
+
+  /** Load a PDF once (range requests) and make it the current document. */
+  load(documentId, url, pages) {
+    const id = Number(documentId);
+    this.addDocuments([{ id, url, pages }]);
+    if (this.documentId !== id) {
+      this.documentId = id;
+      this.pages = Number(pages) || this.documents.get(id).pages || 0;
+      this.page = Math.min(Math.max(this.page, 1), this.pages || 1);
+    }
+    this._updateChrome();
+    return this._pdf(id);
+  }
+
+  _pdf(id) {
+    let promise = this.cache.get(id);
+    if (promise) return promise;
+    const info = this.documents.get(id);
+    if (!info || !info.url) return Promise.reject(new Error(`unknown document ${id}`));
+    const task = pdfjsLib.getDocument({
+      url: info.url,
+      rangeChunkSize: 65536,
+      disableAutoFetch: true,
+      disableStream: false,
+      withCredentials: true,
+      cMapUrl: VENDOR + 'cmaps/',
+      cMapPacked: true,
+      standardFontDataUrl: VENDOR + 'standard_fonts/',
+    });
+    promise = task.promise.then((pdf) => {
+      if (!info.pages) info.pages = pdf.numPages;
+      if (this.documentId === id && this.pages !== pdf.numPages) {
+        this.pages = pdf.numPages;
+        this._updateChrome();
+      }
+      return pdf;
+    });
+    promise.catch(() => this.cache.delete(id)); // a failed load may be retried
+    this.cache.set(id, promise);
+    return promise;
+  }
+
+  // -- showing pages -------------------------------------------------------------------
+
+  /** Draw ``page`` of the current document (cancels a drawing in progress). */
+  async show(page) {
+    const id = this.documentId;
+    if (id == null) {
+      this._status('empty');
+      return;
+    }
+    const target = Math.min(Math.max(Number(page) || 1, 1), this.pages || Number(page) || 1);
+    const pageChanged = target !== this.page || !this._drawn || this._drawn.documentId !== id;
+    this.page = target;
+    this._updateChrome();
+    await this._render({ resetScroll: pageChanged });
+  }
+
+  async _render({ resetScroll = false } = {}) {
+    const id = this.documentId;
+    const pageNumber = this.page;
+    const seq = ++this._seq;
+    if (this._renderTask) {
+      this._renderTask.cancel();
+      this._renderTask = null;
+    }
+    this.container.dataset.rendered = '0';
+    const slow = setTimeout(() => seq === this._seq && this._status('loading'), 250);
+    let pdf;
+    try {
+      pdf = await this._pdf(id);
+      if (seq !== this._seq) return;
+      if (pageNumber > pdf.numPages) {
+        this.page = pdf.numPages;
+        this._updateChrome();
+        return this._render({ resetScroll });
+      }
+      const pdfPage = await pdf.getPage(pageNumber);
+      if (seq !== this._seq) return;
+
+      const base = pdfPage.getViewport({ scale: 1 });
+      const pad = this._sheetPadding();
+      const availWidth = Math.max(this.stage.clientWidth - pad * 2, 120);
+      const availHeight = Math.max(this.stage.clientHeight - pad * 2, 120);
+      let scale = availWidth / base.width;
+      if (this.fit === 'page') scale = Math.min(scale, availHeight / base.height);
+      const viewport = pdfPage.getViewport({ scale });
+      const ratio = window.devicePixelRatio || 1;
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.floor(viewport.width * ratio);
+      canvas.height = Math.floor(viewport.height * ratio);
+      canvas.style.width = `${Math.floor(viewport.width)}px`;
+      canvas.style.height = `${Math.floor(viewport.height)}px`;
+      const task = pdfPage.render({
+        canvasContext: canvas.getContext('2d', { alpha: false }),
+        viewport,
+        transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
+      });
+      this._renderTask = task;
+      await task.promise;
+      if (seq !== this._seq) return;
+      this._renderTask = null;
+
+      const scrollRatio = resetScroll ? 0 : this.stage.scrollTop / Math.max(this.stage.scrollHeight, 1);
+      this.canvas.replaceWith(canvas);
+      this.canvas = canvas;
+      this.stage.scrollTop = resetScroll ? 0 : scrollRatio * this.stage.scrollHeight;
+      this._drawn = { documentId: id, page: pageNumber, width: availWidth, height: availHeight, ratio };
+      clearTimeout(slow);
+      this._status(null);
+      const ds = this.container.dataset;
+      ds.documentId = String(id);
+      ds.page = String(pageNumber);
+      ds.rendered = '1';
+      this.onPageShown(id, pageNumber);
+      this._prefetch(pdf, pageNumber + 1);
+    } catch (err) {
+      if (err && err.name === 'RenderingCancelledException') return;
+      if (seq !== this._seq) return;
+      console.error('live document:', err);
+      this._status('error');
+    } finally {
+      clearTimeout(slow);
+    }
+  }
+
+  _prefetch(pdf, pageNumber) {
+    if (pageNumber > pdf.numPages) return;
+    const run = () => pdf.getPage(pageNumber).catch(() => {});
+    (window.requestIdleCallback || ((fn) => setTimeout(fn, 300)))(run);
+  }
+
+  _sheetPadding() {
+    const value = parseFloat(getComputedStyle(this.sheet).paddingLeft);
+    return Number.isFinite(value) ? value : 12;
+  }
+
+  /** Switch to a document (loading it if needed) and draw a page. */
+  async _display(documentId, page) {
+    const id = Number(documentId);
+    const info = this.documents.get(id);
+    if (!info) {
+      this._status('empty');
+      return;
+    }
+    if (this.documentId !== id) {
+      this.load(id, info.url, info.pages).catch(() => {});
+    }
+    await this.show(page);
+  }
+
+  // -- following and presenting --------------------------------------------------------
+
+  /** The presenter is now on ``page`` of ``documentId``. */
+  followRemote(documentId, page) {
+    if (documentId == null) return;
+    this.remote = { documentId: Number(documentId), page: Number(page) || 1 };
+    if (this.following || this.presenter) {
+      this._display(this.remote.documentId, this.remote.page);
+    } else {
+      this._updateChrome();
+    }
+  }
+
+  /** Jump back to the presenter's latest page and keep following. */
+  follow() {
+    this._setFollowing(true);
+    if (this.remote) this._display(this.remote.documentId, this.remote.page);
+  }
+
+  stopFollowing() {
+    this._setFollowing(false);
+  }
+
+  /** Presenting: the local page turns drive everyone (and the view starts where the room is). */
+  setPresenter(isPresenter) {
+    const flag = Boolean(isPresenter);
+    if (flag === this.presenter) return;
+    this.presenter = flag;
+    if (flag) {
+      this._setFollowing(true);
+      const r = this.remote;
+      if (r && (r.documentId !== this.documentId || r.page !== this.page)) this._display(r.documentId, r.page);
+    }
+    this._updateChrome();
+  }
+
+  _setFollowing(flag) {
+    if (this.following === flag) {
+      this._updateChrome();
+      return;
+    }
+    this.following = flag;
+    this._updateChrome();
+    this.onFollowChange(flag);
+  }
+
+  /** The local user asks for a page (buttons, swipe, keyboard, a document picker). */
+  goTo(page, documentId = this.documentId) {
+    if (documentId == null) return;
+    const id = Number(documentId);
+    const info = this.documents.get(id);
+    const pages = (id === this.documentId ? this.pages : info && info.pages) || 1;
+    const target = Math.min(Math.max(Number(page) || 1, 1), pages);
+    if (id === this.documentId && target === this.page && this._drawn) return;
+    if (this.presenter) {
+      this.remote = { documentId: id, page: target };
+      this._display(id, target);
+      this.onUserPageChange(id, target);
+    } else {
+      this._setFollowing(false);
+      this._display(id, target);
+    }
+  }
+
+  next() {
+    this.goTo(this.page + 1);
+  }
+
+  prev() {
+    this.goTo(this.page - 1);
+  }
+
+  setFit(fit) {
+    this.fit = fit === 'page' ? 'page' : 'width';
+    this._updateChrome();
+    if (this.documentId != null) this._render();
+  }
+
+  // -- the DOM -------------------------------------------------------------------------
+
+  _build() {
+    const s = this.strings;
+    this.container.classList.add('ld');
+    this.container.replaceChildren();
+    this.canvas = el('canvas', { width: 1, height: 1, 'aria-hidden': 'true', class: 'ld-placeholder' });
+    this.sheet = el('div', { class: 'ld-sheet' }, [this.canvas]);
+    this.statusText = el('p', { class: 'ld-status-text' });
+    this.spinner = el('div', { class: 'ld-spinner', 'aria-hidden': 'true' });
+    this.retryButton = el('button', { type: 'button', class: 'btn btn-sm ld-retry', text: s.retry });
+    this.statusBox = el('div', { class: 'ld-status-box' }, [this.spinner, this.statusText, this.retryButton]);
+    this.statusEl = el('div', { class: 'ld-status', role: 'status', hidden: true }, [this.statusBox]);
+    this.stage = el('div', { class: 'ld-stage', tabindex: '-1' }, [this.sheet, this.statusEl]);
+
+    this.followButton = el('button', { type: 'button', class: 'ld-follow', hidden: true });
+    this.followLabel = el('span', { text: s.follow });
+    this.followHint = el('small');
+    this.followButton.append(svgIcon(ICONS.follow), this.followLabel, this.followHint);
+
+    this.prevButton = el('button', { type: 'button', class: 'ld-prev', title: s.prev, 'aria-label': s.prev });
+    this.prevButton.append(svgIcon(ICONS.prev));
+    this.nextButton = el('button', { type: 'button', class: 'ld-next', title: s.next, 'aria-label': s.next });
+    this.nextButton.append(svgIcon(ICONS.next));
+    this.indicator = el('span', { class: 'ld-indicator', 'aria-live': 'polite' });
+    this.modeLabel = el('span', { class: 'ld-mode' });
+    this.fitButton = el('button', { type: 'button', class: 'ld-fit' });
+    this.bar = el('div', { class: 'ld-bar' }, [
+      el('span', { class: 'ld-bar-start' }),
+      el('div', { class: 'ld-nav' }, [
+        this.prevButton,
+        el('div', { class: 'ld-where' }, [this.indicator, this.modeLabel]),
+        this.nextButton,
+      ]),
+      el('span', { class: 'ld-bar-end' }, [this.fitButton]),
+    ]);
+    this.container.append(this.stage, this.followButton, this.bar);
+  }
+
+  _on(target, type, fn, options) {
+    target.addEventListener(type, fn, options);
+    this._listeners.push(() => target.removeEventListener(type, fn, options));
+  }
+
+  _bind(keyboard) {
+    this._on(this.prevButton, 'click', () => this.prev());
+    this._on(this.nextButton, 'click', () => this.next());
+    this._on(this.followButton, 'click', () => this.follow());
+    this._on(this.fitButton, 'click', () => this.setFit(this.fit === 'width' ? 'page' : 'width'));
+    this._on(this.retryButton, 'click', () => {
+      if (this.documentId != null) this._render();
+    });
+
+    // swipe left/right to turn pages (one finger, mostly horizontal, not while zoomed in)
+    let start = null;
+    this._on(
+      this.stage,
+      'touchstart',
+      (e) => {
+        start = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY, t: Date.now() } : null;
+      },
+      { passive: true },
+    );
+    this._on(
+      this.stage,
+      'touchend',
+      (e) => {
+        if (!start || e.changedTouches.length !== 1) return;
+        const dx = e.changedTouches[0].clientX - start.x;
+        const dy = e.changedTouches[0].clientY - start.y;
+        const quick = Date.now() - start.t < 800;
+        start = null;
+        const zoomed = window.visualViewport && window.visualViewport.scale > 1.05;
+        if (!quick || zoomed || Math.abs(dx) < SWIPE_MIN_PX || Math.abs(dx) < Math.abs(dy) * 1.8) return;
+        if (dx < 0) this.next();
+        else this.prev();
+      },
+      { passive: true },
+    );
+
+    if (keyboard) {
+      this._on(document, 'keydown', (e) => {
+        if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isEditable(e.target)) return;
+        if (!this.container.isConnected || this.container.offsetParent === null) return;
+        if (e.key === 'ArrowRight' || e.key === 'PageDown') {
+          e.preventDefault();
+          this.next();
+        } else if (e.key === 'ArrowLeft' || e.key === 'PageUp') {
+          e.preventDefault();
+          this.prev();
+        }
+      });
+    }
+
+    // redraw sharp at the new size (rotation, split view, a side panel folding)
+    let timer = null;
+    const redraw = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (this.documentId == null || !this._drawn) return;
+        const pad = this._sheetPadding();
+        const w = Math.max(this.stage.clientWidth - pad * 2, 120);
+        const h = Math.max(this.stage.clientHeight - pad * 2, 120);
+        const ratio = window.devicePixelRatio || 1;
+        const d = this._drawn;
+        const changed = Math.abs(d.width - w) > 1 || ratio !== d.ratio || (this.fit === 'page' && Math.abs(d.height - h) > 1);
+        if (changed) this._render();
+      }, RESIZE_DEBOUNCE_MS);
+    };
+    if (window.ResizeObserver) {
+      const observer = new ResizeObserver(redraw);
+      observer.observe(this.stage);
+      this._listeners.push(() => observer.disconnect());
+    }
+    this._on(window, 'resize', redraw);
+    this._on(window, 'orientationchange', redraw);
+  }
+
+  _status(kind) {
+    const s = this.strings;
+    if (!kind) {
+      this.statusEl.hidden = true;
+      return;
+    }
+    this.statusEl.hidden = false;
+    this.spinner.hidden = kind !== 'loading';
+    this.retryButton.hidden = kind !== 'error';
+    this.statusText.textContent = { loading: s.loading, error: s.loadError, empty: s.noDocument }[kind];
+    if (kind === 'empty') this.container.dataset.rendered = '0';
+  }
+
+  _updateChrome() {
+    const s = this.strings;
+    const has = this.documentId != null;
+    this.indicator.textContent = has ? fmt(s.page, { page: this.page, pages: this.pages || '…' }) : '';
+    this.prevButton.disabled = !has || this.page <= 1;
+    this.nextButton.disabled = !has || (this.pages > 0 && this.page >= this.pages);
+    const mode = this.presenter ? 'presenting' : this.following ? 'following' : 'browsing';
+    this.modeLabel.dataset.mode = mode;
+    this.modeLabel.textContent = {
+      presenting: s.modePresenting,
+      following: s.modeFollowing,
+      browsing: s.modeBrowsing,
+    }[mode];
+    this.container.dataset.following = this.following ? '1' : '0';
+    this.container.dataset.mode = mode;
+    const showFollow = !this.presenter && !this.following && Boolean(this.remote);
+    this.followButton.hidden = !showFollow;
+    if (showFollow) {
+      const onOtherDoc = this.remote.documentId !== this.documentId;
+      const title = onOtherDoc && this.documents.get(this.remote.documentId)?.title;
+      this.followHint.textContent = '· ' + fmt(s.presenterAt, { page: this.remote.page }) + (title ? ` — ${title}` : '');
+    }
+    const toPage = this.fit === 'width';
+    const label = toPage ? s.fitPage : s.fitWidth;
+    this.fitButton.replaceChildren(svgIcon(toPage ? ICONS.fitPage : ICONS.fitWidth), el('span', { class: 'ld-fit-label', text: label }));
+    this.fitButton.title = label;
+    this.fitButton.disabled = !has;
+    this.fitButton.setAttribute('aria-label', label);
+    this.container.classList.toggle('ld-fit-page', this.fit === 'page');
+  }
+
+  /** Stop drawing, forget listeners and free the PDFs. */
+  destroy() {
+    this._seq++;
+    if (this._renderTask) this._renderTask.cancel();
+    for (const off of this._listeners.splice(0)) off();
+    for (const promise of this.cache.values()) promise.then((pdf) => pdf.destroy()).catch(() => {});
+    this.cache.clear();
+  }
+}
+
+export default LiveDocument;
