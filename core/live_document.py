@@ -51,10 +51,15 @@ class PageNote(db.Model):
 
 def check_page(page: Any, pages: int) -> int:
     """The page as an int within 1..pages, or a clear 422."""
-    if isinstance(page, bool) or not isinstance(page, int):
+    if isinstance(page, float) and page.is_integer():
+        page = int(page)
+    if isinstance(page, bool | float) or not isinstance(page, int | str):
+        # True is not page 1, and 2.5 is not page 2
+        raise DomainError("invalid_page", _l("Số trang không hợp lệ."), 422)
+    if isinstance(page, str):
         try:
             page = int(page)
-        except (TypeError, ValueError):
+        except ValueError:
             raise DomainError("invalid_page", _l("Số trang không hợp lệ."), 422) from None
     if not 1 <= page <= pages:
         raise DomainError(
@@ -88,8 +93,9 @@ def live_state(host: LiveDocumentHost) -> dict[str, Any]:
 
 def save_note(
     context: str, document_id: int, pages: int, user_id: int, page: Any, text: str
-) -> PageNote:
-    """Create or replace the user's private note on a page (an empty text deletes it)."""
+) -> PageNote | None:
+    """Create or replace the user's private note on a page (an empty text deletes it, and
+    returns the deleted note or None)."""
     page = check_page(page, pages)
     text = (text or "").strip()
     if len(text) > MAX_NOTE_CHARS:
@@ -104,12 +110,15 @@ def save_note(
             PageNote.user_id == user_id,
         )
     )
+    if not text:
+        if note is not None:
+            db.session.delete(note)
+            db.session.flush()
+        return note
     if note is None:
         note = PageNote(context=context, document_id=document_id, page=page, user_id=user_id)
         db.session.add(note)
     note.text = text
-    if not text:
-        db.session.delete(note)
     db.session.flush()
     return note
 

@@ -161,22 +161,13 @@ def upload_documents(meeting_id: int):
     uploads = request.files.getlist("file")
     if not uploads or not any(u.filename for u in uploads):
         raise DomainError("missing_file", _("Chưa chọn tệp PDF để tải lên."), 422)
-    created = []
-    for upload in uploads:
-        try:
-            created.append(
-                services.add_document(
-                    meeting,
-                    current_user,
-                    upload.read(),
-                    upload.filename or "",
-                    request.form.get("agenda_item_id"),
-                    request.form.get("title"),
-                )
-            )
-        except DomainError as err:
-            err.details["file"] = upload.filename
-            raise
+    created = services.add_documents(
+        meeting,
+        current_user,
+        [(upload.read(), upload.filename or "") for upload in uploads],
+        request.form.get("agenda_item_id"),
+        request.form.get("title"),
+    )
     db.session.commit()
     body = [document_dict(d) for d in created]
     return jsonify(body[0] if len(body) == 1 else body), 201

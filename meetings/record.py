@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,13 @@ from meetings.models import (
     Vote,
 )
 from meetings.room import vote_result
-from meetings.services import can_view, get_agenda_item, meetings_for, require_manage
+from meetings.services import (
+    can_view,
+    get_agenda_item,
+    id_or_none,
+    meetings_for,
+    require_manage,
+)
 
 MAX_MINUTES_CHARS = 100_000
 
@@ -115,10 +122,8 @@ def open_tasks_for(user: User) -> list[FollowUpTask]:
 
 def complete_task(task_id: Any, user: User) -> FollowUpTask:
     """A member of the assigned organisation marks the task done."""
-    try:
-        task = db.session.get(FollowUpTask, int(task_id))
-    except (TypeError, ValueError):
-        task = None
+    number = id_or_none(task_id)
+    task = db.session.get(FollowUpTask, number) if number is not None else None
     if task is None:
         raise NotFound("task_not_found", _l("Không tìm thấy nhiệm vụ."))
     if not user.roles_in(task.organization_id) and not user.is_admin:
@@ -161,19 +166,26 @@ def meeting_record(meeting: Meeting) -> dict[str, Any]:
                 "user": s.user.username,
                 "name": s.user.display_name,
                 "agenda_item": items.get(s.agenda_item_id),
+                "agenda_item_id": s.agenda_item_id,
                 "granted_at": s.granted_at.isoformat(),
                 "finished_at": s.finished_at.isoformat() if s.finished_at else None,
             }
             for s in speeches
         ],
         "votes": [
-            vote_result(v) | {"status": v.status, "agenda_item": items.get(v.agenda_item_id)}
+            vote_result(v)
+            | {
+                "status": v.status,
+                "agenda_item": items.get(v.agenda_item_id),
+                "agenda_item_id": v.agenda_item_id,
+            }
             for v in votes
         ],
         "conclusions": [
             {
                 "id": c.id,
                 "agenda_item": items.get(c.agenda_item_id),
+                "agenda_item_id": c.agenda_item_id,
                 "text": c.text,
                 "tasks": [_task_dict(t) for t in c.tasks],
             }
@@ -225,21 +237,27 @@ def draft_minutes(meeting: Meeting) -> str:
     lines += ["", "NỘI DUNG"]
     for index, item in enumerate(record["agenda"], start=1):
         lines.append(f"{index}. {item['title']}")
-        for speech in record["speakers"]:
-            if speech["agenda_item"] == item["title"]:
-                lines.append(f"   - Phát biểu: {speech['name']}")
-        for vote in record["votes"]:
-            if vote["agenda_item"] == item["title"]:
-                lines.append(_vote_line(vote))
-        for conclusion in record["conclusions"]:
-            if conclusion["agenda_item"] == item["title"]:
-                lines.append(f"   Kết luận: {conclusion['text']}")
-                for task in conclusion["tasks"]:
-                    lines.append(
-                        f"     + {task['organization_name']}: {task['description']}"
-                        f" (hạn {format_date(date.fromisoformat(task['deadline']))})"
-                    )
+        lines += _item_lines(record, lambda entry, i=item["id"]: entry["agenda_item_id"] == i)
+    # what was not tied to an item of the agenda (or to one since removed) is kept too
+    agenda_ids = {item["id"] for item in record["agenda"]}
+    general = _item_lines(record, lambda entry: entry["agenda_item_id"] not in agenda_ids)
+    if general:
+        lines += [f"{len(record['agenda']) + 1}. Nội dung chung", *general]
     return "\n".join(lines)
+
+
+def _item_lines(record: dict[str, Any], belongs: Callable[[dict[str, Any]], bool]) -> list[str]:
+    """The speeches, votes and conclusions (with tasks) that ``belongs`` picks."""
+    lines = [f"   - Phát biểu: {s['name']}" for s in record["speakers"] if belongs(s)]
+    lines += [_vote_line(v) for v in record["votes"] if belongs(v)]
+    for conclusion in filter(belongs, record["conclusions"]):
+        lines.append(f"   Kết luận: {conclusion['text']}")
+        for task in conclusion["tasks"]:
+            lines.append(
+                f"     + {task['organization_name']}: {task['description']}"
+                f" (hạn {format_date(date.fromisoformat(task['deadline']))})"
+            )
+    return lines
 
 
 def _vote_line(vote: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.db import utcnow
@@ -27,7 +28,13 @@ from meetings.models import (
     Vote,
     VoteParticipation,
 )
-from meetings.services import get_meeting, participant_of, require_manage, require_participant
+from meetings.services import (
+    get_meeting,
+    id_or_none,
+    participant_of,
+    require_manage,
+    require_participant,
+)
 
 CHOICES = ("yes", "no", "abstain")
 DOOR_QR_MAX_AGE = 12 * 3600
@@ -190,11 +197,8 @@ def change_page(meeting: Meeting, user: User, document_id: Any, page: Any) -> di
 
 
 def _meeting_document(meeting: Meeting, document_id: Any) -> Document:
-    try:
-        doc_id = int(document_id)
-    except (TypeError, ValueError):
-        doc_id = -1
-    document = db.session.get(Document, doc_id)
+    doc_id = id_or_none(document_id)
+    document = db.session.get(Document, doc_id) if doc_id is not None else None
     if document is None or document.meeting_id != meeting.id:
         raise NotFound("document_not_found", _l("Không tìm thấy tài liệu."))
     return document
@@ -400,10 +404,8 @@ def open_vote(meeting: Meeting, chair: User, data: dict[str, Any]) -> dict[str, 
 
 
 def get_vote(meeting: Meeting, vote_id: Any) -> Vote:
-    try:
-        vote = db.session.get(Vote, int(vote_id))
-    except (TypeError, ValueError):
-        vote = None
+    number = id_or_none(vote_id)
+    vote = db.session.get(Vote, number) if number is not None else None
     if vote is None or vote.meeting_id != meeting.id:
         raise NotFound("vote_not_found", _l("Không tìm thấy biểu quyết."))
     return vote
@@ -433,7 +435,11 @@ def cast_vote(meeting: Meeting, user: User, vote_id: Any, choice: Any) -> dict[s
     db.session.add(
         VoteParticipation(vote_id=vote.id, user_id=user.id, choice=None if vote.secret else choice)
     )
-    db.session.flush()  # the unique (vote, user) constraint stops a concurrent double ballot
+    try:
+        db.session.flush()  # the unique (vote, user) constraint stops a concurrent double ballot
+    except IntegrityError:
+        # the same person's other device won the race; the caller rolls back
+        raise Conflict("already_voted", _l("Bạn đã biểu quyết rồi.")) from None
     column = {"yes": Vote.yes_count, "no": Vote.no_count, "abstain": Vote.abstain_count}[choice]
     db.session.execute(update(Vote).where(Vote.id == vote.id).values({column: column + 1}))
     return tally(meeting, vote)

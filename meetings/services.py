@@ -48,11 +48,23 @@ def get_meeting(meeting_id: Any) -> Meeting:
     return meeting
 
 
-def _int_id(value: Any) -> int:
+MAX_ID = 2**63 - 1  # no row has a larger id; SQLite refuses to even compare one
+
+
+def id_or_none(value: Any) -> int | None:
+    """The value as a row id, or None when it cannot be one."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        raise DomainError("invalid_id", _l("Mã định danh không hợp lệ."), 422) from None
+        return None
+    return number if -MAX_ID <= number <= MAX_ID else None
+
+
+def _int_id(value: Any) -> int:
+    number = id_or_none(value)
+    if number is None:
+        raise DomainError("invalid_id", _l("Mã định danh không hợp lệ."), 422)
+    return number
 
 
 def participant_of(meeting: Meeting, user: User) -> Participant | None:
@@ -380,9 +392,14 @@ def update_agenda_item(
 def delete_agenda_item(meeting: Meeting, user: User, item_id: Any) -> None:
     require_manage(meeting, user)
     item = get_agenda_item(meeting, item_id)
+    index = meeting.agenda.index(item)
     meeting.agenda.remove(item)
     for position, other in enumerate(meeting.agenda, start=1):
         other.position = position
+    if meeting.current_agenda_item_id == item.id:
+        # the room moves to the item that took its place (or the one before), not to nothing
+        rest = meeting.agenda
+        meeting.current_agenda_item_id = rest[min(index, len(rest) - 1)].id if rest else None
     db.session.flush()
 
 
@@ -414,25 +431,47 @@ def add_document(
     title: str | None = None,
 ) -> Document:
     """Validate the PDF with pypdf and store it; nothing is stored when it is refused."""
+    return add_documents(meeting, user, [(data, filename)], agenda_item_id, title)[0]
+
+
+def add_documents(
+    meeting: Meeting,
+    user: User,
+    uploads: list[tuple[bytes, str]],
+    agenda_item_id: Any = None,
+    title: str | None = None,
+) -> list[Document]:
+    """Several PDFs (data, filename) at once: every one is validated before any is written,
+    so when one is refused nothing at all is stored, not even the others' bytes."""
     require_manage(meeting, user)
     item = get_agenda_item(meeting, agenda_item_id) if agenda_item_id not in (None, "") else None
     config = current_app.config
-    info = validate_pdf(data, config["MAX_DOCUMENT_BYTES"], config["MAX_DOCUMENT_PAGES"])
-    stored = files.store_bytes(data, "application/pdf")
-    name = (title or info.title or filename or "").strip() or "tai-lieu.pdf"
-    document = Document(
-        title=name.removesuffix(".pdf").removesuffix(".PDF")[:300],
-        sha256=stored.sha256,
-        pages=info.pages,
-        size=len(data),
-        uploaded_by_id=user.id,
-        agenda_item_id=item.id if item else None,
-    )
-    meeting.documents.append(document)
-    db.session.flush()
-    if meeting.live_document_id is None:
-        meeting.live_document_id, meeting.live_page = document.id, 1
-    return document
+    checked = []
+    for data, filename in uploads:
+        try:
+            info = validate_pdf(data, config["MAX_DOCUMENT_BYTES"], config["MAX_DOCUMENT_PAGES"])
+        except DomainError as err:
+            err.details["file"] = filename
+            raise
+        checked.append((data, filename, info))
+    documents = []
+    for data, filename, info in checked:
+        stored = files.store_bytes(data, "application/pdf")
+        name = (title or info.title or filename or "").strip() or "tai-lieu.pdf"
+        document = Document(
+            title=name.removesuffix(".pdf").removesuffix(".PDF")[:300],
+            sha256=stored.sha256,
+            pages=info.pages,
+            size=len(data),
+            uploaded_by_id=user.id,
+            agenda_item_id=item.id if item else None,
+        )
+        meeting.documents.append(document)
+        db.session.flush()
+        if meeting.live_document_id is None:
+            meeting.live_document_id, meeting.live_page = document.id, 1
+        documents.append(document)
+    return documents
 
 
 def get_document(document_id: Any, user: User) -> Document:
