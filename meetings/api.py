@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import jsonify, request, send_file, url_for
@@ -352,6 +353,20 @@ def put_minutes(meeting_id: int):
     meeting = record.save_minutes(_meeting(meeting_id), current_user, json_body("text")["text"])
     db.session.commit()
     return jsonify(text=meeting.minutes_text, edited=True)
+
+
+@api.get("/meetings/<int:meeting_id>/minutes.pdf")
+@login_required
+def minutes_pdf(meeting_id: int):
+    """The current minutes as a PDF: the draft until the signing feature signs it."""
+    meeting = _meeting(meeting_id)
+    response = send_file(
+        io.BytesIO(record.minutes_pdf(meeting)),
+        mimetype="application/pdf",
+        download_name=f"bien-ban-{meeting.id}.pdf",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @api.get("/tasks")

@@ -220,8 +220,8 @@ def draft_minutes(meeting: Meeting) -> str:
         f"Thời gian: {format_datetime(meeting.started_at or meeting.starts_at)}",
         f"Địa điểm: {meeting.location}",
         f"Chủ tọa: {meeting.chair.display_name}. Thư ký: {meeting.secretary.display_name}.",
-        f"Có mặt: {len(present)}/{len(record['attendance'])} — "
-        + ", ".join(a["name"] for a in present),
+        f"Có mặt: {len(present)}/{len(record['attendance'])}"
+        + (": " + ", ".join(a["name"] for a in present) if present else "."),
     ]
     if absent:
         lines.append(
@@ -303,3 +303,31 @@ def search_meetings(user: User, text: str) -> list[Meeting]:
         or text in (m.minutes_text or "").lower()
         or any(text in a.title.lower() for a in m.agenda)
     ]
+
+
+def _place_name(meeting: Meeting) -> str:
+    """'UBND thành phố Huế' → 'Huế' (the city, for the date line)."""
+    org = meeting.organization
+    while org.parent is not None:
+        org = org.parent
+    name = org.name
+    for prefix in ("UBND ", "thành phố ", "phường ", "xã "):
+        name = name.removeprefix(prefix)
+    return name
+
+
+def minutes_pdf(meeting: Meeting) -> bytes:
+    """The current minutes as an A4 PDF draft (the signing feature signs it)."""
+    from signing.services import render_draft
+
+    lines = minutes_text(meeting).splitlines()
+    if lines and lines[0].upper().startswith("BIÊN BẢN"):
+        lines = lines[1:]
+    return render_draft(
+        issuer=meeting.organization.name,
+        doc_type="Biên bản",
+        title=meeting.title,
+        body=lines,
+        place=_place_name(meeting),
+        when=meeting.started_at or meeting.starts_at,
+    )

@@ -101,6 +101,7 @@ EVERY_ROUTE = [
     ("POST", "/api/v1/meetings/{meeting_id}/conclusions"),
     ("GET", "/api/v1/meetings/{meeting_id}/minutes"),
     ("PUT", "/api/v1/meetings/{meeting_id}/minutes"),
+    ("GET", "/api/v1/meetings/{meeting_id}/minutes.pdf"),
     ("GET", "/api/v1/tasks"),
     ("POST", "/api/v1/tasks/{task_id}/done"),
 ]
