@@ -17,6 +17,7 @@ from flask import Flask, g, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
+from sqlalchemy.orm import lazyload
 
 from core.errors import DomainError
 from core.extensions import db, socketio
@@ -37,7 +38,9 @@ def connection_user(auth: Any) -> User | None:
 def socket_user() -> User:
     """The connection's user, reloaded (an account disabled mid-meeting loses access)."""
     uid = session.get("sohoa_uid")
-    user = db.session.get(User, uid) if uid else None
+    # Every event pays for this: skip the eager (selectin) load of the memberships, which
+    # few handlers need; they load on first use.
+    user = db.session.get(User, uid, options=[lazyload(User.memberships)]) if uid else None
     if user is None or not user.active:
         raise DomainError("unauthorized", _("Bạn cần đăng nhập để tiếp tục."), 401)
     return user

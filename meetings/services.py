@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.orm import lazyload
 
 from core import audit, files
 from core.db import utcnow
@@ -68,10 +69,12 @@ def _int_id(value: Any) -> int:
 
 
 def participant_of(meeting: Meeting, user: User) -> Participant | None:
+    # Every socket event checks this. The caller already holds the user, so do not join it
+    # in again (with its selectin-loaded memberships); .user still works, from the session.
     return db.session.scalar(
-        select(Participant).where(
-            Participant.meeting_id == meeting.id, Participant.user_id == user.id
-        )
+        select(Participant)
+        .where(Participant.meeting_id == meeting.id, Participant.user_id == user.id)
+        .options(lazyload(Participant.user))
     )
 
 

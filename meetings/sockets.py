@@ -7,15 +7,24 @@ from typing import Any
 from flask import request, session
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
+from sqlalchemy.orm import lazyload
 
 from core.errors import DomainError
 from core.extensions import db, socketio
 from core.models import User
 from core.realtime import AuthenticatedNamespace, emit_after_commit, socket_event
 from meetings import room
+from meetings.models import Meeting
 from meetings.services import get_meeting, require_participant
 
 NAMESPACE = "/meetings"
+# Events need the meeting's own columns, not the organisation, chair and secretary rows
+# (with those users' memberships) that it eager-loads for pages; these load on first use.
+LIGHT_MEETING = (
+    lazyload(Meeting.organization),
+    lazyload(Meeting.chair),
+    lazyload(Meeting.secretary),
+)
 
 
 def _emit(event: str, payload: dict[str, Any], meeting_id: int) -> None:
@@ -27,7 +36,12 @@ def _meeting_of(user: User, data: dict[str, Any]):
     meeting_id = data.get("meeting_id") or session.get("meeting_id")
     if meeting_id is None:
         raise DomainError("not_joined", _("Hãy vào phòng họp trước (join)."), 409)
-    meeting = get_meeting(meeting_id)
+    joined = session.get("meeting_id")  # an int we set on join
+    meeting = None
+    if joined is not None and meeting_id == joined:
+        meeting = db.session.get(Meeting, joined, options=LIGHT_MEETING)
+    if meeting is None:
+        meeting = get_meeting(meeting_id)  # checks the id; not found → 404
     require_participant(meeting, user)
     return meeting
 

@@ -1,0 +1,68 @@
+"""`python -m bench` (what `make bench` runs): every benchmark in sequence.
+
+    python -m bench [--quick] [--postgresql auto|yes|no]
+
+Each bench writes its own section of bench/README.md. --quick runs small versions (a smoke
+test of the benches themselves) and leaves the README alone. The PostgreSQL runs need a
+server on 127.0.0.1:5432 (user postgres); `auto` runs them when one answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import time
+from collections.abc import Callable
+
+from bench import follow_presenter, large_document, vote
+
+
+def postgres_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+Run = tuple[str, Callable[[list[str] | None], None], list[str]]
+
+
+def plan(quick: bool, postgresql: bool) -> list[Run]:
+    follow = ["--followers", "30", "--turns", "20", "--client-procs", "2"] if quick else []
+    voters = ["--voters", "30", "--client-procs", "2"] if quick else []
+    document = ["--pages", "30", "--filler-kb", "10"] if quick else []
+    extra = ["--no-readme"] if quick else []
+    runs: list[Run] = [
+        ("follow the presenter, 1 process", follow_presenter.main, follow + extra),
+        ("follow the presenter, 2 processes + Redis", follow_presenter.main,
+         follow + ["--processes", "2"] + extra),
+        ("vote", vote.main, voters + extra),
+        ("large document", large_document.main, document + extra),
+    ]
+    if postgresql:
+        runs[2:2] = [
+            ("follow the presenter, 1 process, PostgreSQL", follow_presenter.main,
+             follow + ["--database", "postgresql"] + extra),
+            ("vote, PostgreSQL", vote.main, voters + ["--database", "postgresql"] + extra),
+        ]
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--postgresql", choices=("auto", "yes", "no"), default="auto")
+    args = parser.parse_args()
+    with_pg = args.postgresql == "yes" or (args.postgresql == "auto" and postgres_up())
+    if args.postgresql == "auto" and not with_pg:
+        print("PostgreSQL not reachable on 127.0.0.1:5432: skipping its runs")
+    for title, run, argv in plan(args.quick, with_pg):
+        print(f"\n=== {title}: {' '.join(argv) or '(defaults)'}", flush=True)
+        started = time.monotonic()
+        run(argv)
+        print(f"=== {title}: {time.monotonic() - started:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
