@@ -69,14 +69,29 @@ def mark_present(participant: Participant, method: str) -> bool:
     return True
 
 
-def join(meeting: Meeting, user: User, sid: str) -> dict[str, Any]:
-    """A device of a participant enters the room: check-in and the full room state."""
+def enter(meeting: Meeting, user: User, sid: str) -> int | None:
+    """A device of a participant enters the room: check-in and its connection (writes only).
+
+    Returns the meeting the device was in before, when it moves from another room."""
     participant = require_participant(meeting, user)
     if meeting.status == MeetingStatus.IN_PROGRESS.value:
         mark_present(participant, "join")
-    if db.session.get(MeetingConnection, sid) is None:
+    previous = None
+    connection = db.session.get(MeetingConnection, sid)
+    if connection is not None and connection.meeting_id != meeting.id:
+        previous = connection.meeting_id
+        db.session.delete(connection)
+        db.session.flush()
+        connection = None
+    if connection is None:
         db.session.add(MeetingConnection(sid=sid, meeting_id=meeting.id, user_id=user.id))
     db.session.flush()
+    return previous
+
+
+def join(meeting: Meeting, user: User, sid: str) -> dict[str, Any]:
+    """Enter the room and get the full room state."""
+    enter(meeting, user, sid)
     return room_state(meeting, user)
 
 

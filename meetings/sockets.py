@@ -57,11 +57,18 @@ class MeetingsNamespace(AuthenticatedNamespace):
     @socket_event
     def on_join(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         meeting = get_meeting(data.get("meeting_id"))
-        state = room.join(meeting, user, request.sid)
+        previous = room.enter(meeting, user, request.sid)
+        # Commit the check-in now: SQLite's write lock is then held for the writes only,
+        # not while the state below is built (300 devices join at once).
+        db.session.commit()
+        if previous is not None:
+            leave_room(room.room_name(previous))
+            change = room.presence_change(get_meeting(previous), user.id)
+            _emit("presence_changed", change, previous)
         join_room(room.room_name(meeting.id))
         session["meeting_id"] = meeting.id
         _emit("presence_changed", room.presence_change(meeting, user.id), meeting.id)
-        return state
+        return room.room_state(meeting, user)
 
     @socket_event
     def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,9 @@ def test_minutes_pdf_is_an_a4_pdf_with_the_heading_and_record(demo, client, auth
 
 def test_minutes_pdf_follows_the_secretarys_edits(demo, client, auth):
     headers = auth.headers("thuky")
-    client.put("/api/v1/meetings/1/minutes", json={"text": "Dòng đã sửa bởi thư ký."}, headers=headers)
+    client.put(
+        "/api/v1/meetings/1/minutes", json={"text": "Dòng đã sửa bởi thư ký."}, headers=headers
+    )
     response = client.get("/api/v1/meetings/1/minutes.pdf", headers=headers)
     assert "Dòng đã sửa bởi thư ký." in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
 

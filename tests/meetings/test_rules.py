@@ -411,6 +411,19 @@ def test_joining_a_meeting_in_progress_checks_in(demo):
     assert not {p["user"]: p["online"] for p in room.presence(meeting)["participants"]}["daibieu"]
 
 
+def test_a_device_moving_to_another_meeting_leaves_the_first(demo):
+    first, second = started(), started(title="Họp thứ hai")
+    daibieu = user("daibieu")
+    assert room.enter(first, daibieu, "sid-move") is None
+    db.session.commit()
+    assert room.enter(second, daibieu, "sid-move") == first.id
+    db.session.commit()
+    online = {p["user"]: p["online"] for p in room.presence(first)["participants"]}
+    assert not online["daibieu"]
+    assert room.presence_change(second, daibieu.id)["online"] is True
+    assert room.leave("sid-move") == (second.id, daibieu.id)
+
+
 # -- speaker queue -------------------------------------------------------------------------
 
 
