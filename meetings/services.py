@@ -460,9 +460,8 @@ def add_documents(
     documents = []
     for data, filename, info in checked:
         stored = files.store_bytes(data, "application/pdf")
-        name = (title or info.title or filename or "").strip() or "tai-lieu.pdf"
         document = Document(
-            title=name.removesuffix(".pdf").removesuffix(".PDF")[:300],
+            title=document_title(title, info.title, filename),
             sha256=stored.sha256,
             pages=info.pages,
             size=len(data),
@@ -499,6 +498,24 @@ def add_comment(document: Document, user: User, text: Any, page: Any = None) -> 
     document.comments.append(comment)
     db.session.flush()
     return comment
+
+
+JUNK_PDF_TITLES = ("microsoft word -", "microsoft powerpoint -", "untitled")
+
+
+def document_title(explicit: str | None, embedded: str | None, filename: str) -> str:
+    """The title given, else the PDF's own title unless an editor left junk there
+    ("Microsoft Word - Document1"), else the file name without its extension."""
+    for candidate in (explicit, embedded):
+        text = (candidate or "").strip()
+        lowered = text.lower()
+        if text and not lowered.startswith(JUNK_PDF_TITLES) and not lowered.endswith(
+            (".doc", ".docx", ".pdf")
+        ):
+            return text[:300]
+    stem = (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = stem[:-4] if stem.lower().endswith(".pdf") else stem
+    return (stem.strip() or "Tài liệu")[:300]
 
 
 # -- guests --------------------------------------------------------------------------------

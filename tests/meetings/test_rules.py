@@ -955,3 +955,11 @@ def test_search_finds_only_visible_meetings(demo):
         visible.id,
     }
     assert {m.id for m in record.search_meetings(user("vanthu"), "quy hoạch")} == {visible.id}
+
+
+def test_document_title_prefers_a_meaningful_name():
+    assert services.document_title("Tờ trình 12", "Khác", "a.pdf") == "Tờ trình 12"
+    assert services.document_title(None, "Báo cáo tài chính", "x.pdf") == "Báo cáo tài chính"
+    assert services.document_title(None, "Microsoft Word - Document1", "bao-cao.pdf") == "bao-cao"
+    assert services.document_title("", "bao cao.docx", "C:\\\\tmp\\\\to-trinh.PDF") == "to-trinh"
+    assert services.document_title(None, None, "") == "Tài liệu"
