@@ -45,6 +45,17 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.json.ensure_ascii = False
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(app)
+    if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"] and not app.config[
+        "SQLALCHEMY_DATABASE_URI"
+    ].endswith("sqlite://"):
+        # Socket handlers run in threads: a meeting of 300 devices needs more than the
+        # default 5 + 10 connections, or handlers time out waiting for the pool.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_size": 10,
+            "max_overflow": 40,
+            "pool_timeout": 30,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
 
     from core import extensions, wiring
 

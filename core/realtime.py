@@ -46,14 +46,19 @@ def socket_user() -> User:
     return user
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the handler's transaction has committed (never before)."""
+    g.setdefault("sohoa_pending_emits", []).append(callback)
+
+
 def emit_after_commit(event: str, payload: dict[str, Any], to: str, namespace: str) -> None:
     """Send an event once the handler's transaction has committed (never before)."""
-    g.setdefault("sohoa_pending_emits", []).append((event, payload, to, namespace))
+    after_commit(lambda: socketio.emit(event, payload, to=to, namespace=namespace))
 
 
 def flush_emits() -> None:
-    for event, payload, to, namespace in g.pop("sohoa_pending_emits", []):
-        socketio.emit(event, payload, to=to, namespace=namespace)
+    for callback in g.pop("sohoa_pending_emits", []):
+        callback()
 
 
 def ack_error(err: DomainError) -> dict[str, Any]:

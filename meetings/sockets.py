@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from flask import request, session
+from flask import Flask, current_app, request, session
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 from sqlalchemy.orm import lazyload
@@ -12,9 +13,9 @@ from sqlalchemy.orm import lazyload
 from core.errors import DomainError
 from core.extensions import db, socketio
 from core.models import User
-from core.realtime import AuthenticatedNamespace, emit_after_commit, socket_event
+from core.realtime import AuthenticatedNamespace, after_commit, emit_after_commit, socket_event
 from meetings import room
-from meetings.models import Meeting
+from meetings.models import Meeting, Vote
 from meetings.services import get_meeting, require_participant
 
 NAMESPACE = "/meetings"
@@ -49,6 +50,51 @@ def _meeting_of(user: User, data: dict[str, Any]):
 def broadcast(event: str, payload: dict[str, Any], meeting_id: int) -> None:
     """From an HTTP route (after its commit): tell everyone in the room."""
     socketio.emit(event, payload, to=room.room_name(meeting_id), namespace=NAMESPACE)
+
+
+class TallyBroadcaster:
+    """Sends ``vote_tally`` to the room, one broadcast at a time per vote.
+
+    A ballot that lands while a tally is on its way only marks it stale; one more
+    broadcast with fresh counts follows. Ballots cast one by one still each get a tally,
+    but 300 ballots at once no longer make 300 × 300 messages."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: dict[int, str] = {}  # vote id → "sending" | "stale"
+
+    def ballot_cast(self, app: Flask, meeting_id: int, vote_id: int) -> None:
+        with self._lock:
+            if vote_id in self._state:
+                self._state[vote_id] = "stale"
+                return
+            self._state[vote_id] = "sending"
+        socketio.start_background_task(self._send, app, meeting_id, vote_id)
+
+    def _send(self, app: Flask, meeting_id: int, vote_id: int) -> None:
+        while True:
+            try:
+                with app.app_context():
+                    meeting, vote = (
+                        db.session.get(Meeting, meeting_id),
+                        db.session.get(Vote, vote_id),
+                    )
+                    payload = room.tally(meeting, vote) if vote and vote.status == "open" else None
+                    db.session.remove()
+                if payload is not None:
+                    broadcast("vote_tally", payload, meeting_id)
+            finally:
+                with self._lock:
+                    again = self._state.get(vote_id) == "stale"
+                    if again:
+                        self._state[vote_id] = "sending"
+                    else:
+                        self._state.pop(vote_id, None)
+            if not again:
+                return
+
+
+tally_broadcaster = TallyBroadcaster()
 
 
 class MeetingsNamespace(AuthenticatedNamespace):
@@ -148,7 +194,8 @@ class MeetingsNamespace(AuthenticatedNamespace):
     def on_cast_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         meeting = _meeting_of(user, data)
         payload = room.cast_vote(meeting, user, data.get("vote_id"), data.get("choice"))
-        _emit("vote_tally", payload, meeting.id)
+        app = current_app._get_current_object()
+        after_commit(lambda: tally_broadcaster.ballot_cast(app, meeting.id, payload["vote_id"]))
         return payload
 
     @socket_event

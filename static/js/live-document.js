@@ -217,7 +217,7 @@ export class LiveDocument {
       url: info.url,
       rangeChunkSize: 65536,
       disableAutoFetch: true,
-      disableStream: false,
+      disableStream: true, // range requests only: a weak ward link never streams the whole file
       withCredentials: true,
       cMapUrl: VENDOR + 'cmaps/',
       cMapPacked: true,
