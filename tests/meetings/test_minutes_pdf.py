@@ -10,12 +10,20 @@ from pypdf import PdfReader
 from core.extensions import db
 from core.security import user_by_username
 from meetings import services
+from meetings.models import Meeting
+from meetings.seed import CITY_MEETING
 
 pytestmark = pytest.mark.db
 
 
+def _city_meeting_id() -> int:
+    return db.session.scalar(db.select(Meeting.id).where(Meeting.title == CITY_MEETING))
+
+
 def test_minutes_pdf_is_an_a4_pdf_with_the_heading_and_record(demo, client, auth):
-    response = client.get("/api/v1/meetings/1/minutes.pdf", headers=auth.headers("thuky"))
+    response = client.get(
+        f"/api/v1/meetings/{_city_meeting_id()}/minutes.pdf", headers=auth.headers("thuky")
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
@@ -31,9 +39,11 @@ def test_minutes_pdf_is_an_a4_pdf_with_the_heading_and_record(demo, client, auth
 def test_minutes_pdf_follows_the_secretarys_edits(demo, client, auth):
     headers = auth.headers("thuky")
     client.put(
-        "/api/v1/meetings/1/minutes", json={"text": "Dòng đã sửa bởi thư ký."}, headers=headers
+        f"/api/v1/meetings/{_city_meeting_id()}/minutes",
+        json={"text": "Dòng đã sửa bởi thư ký."},
+        headers=headers,
     )
-    response = client.get("/api/v1/meetings/1/minutes.pdf", headers=headers)
+    response = client.get(f"/api/v1/meetings/{_city_meeting_id()}/minutes.pdf", headers=headers)
     assert "Dòng đã sửa bởi thư ký." in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
 
 
