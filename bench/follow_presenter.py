@@ -21,6 +21,7 @@ The first --warmup turns of each server are not counted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import queue
@@ -135,14 +136,19 @@ class Target:
             proc = ctx.Process(
                 target=follower_worker,
                 args=(child, progress, (index, worker), group, args.join_concurrency),
+                daemon=True,
             )
             proc.start()
             self.pipes.append(parent)
             self.procs.append(proc)
         started = time.monotonic()
-        self.refusals = [r for pipe in self.pipes for r in recv(pipe, 1200, "ready")[1]]
-        self.join_seconds = time.monotonic() - started
-        self.presenter = open_client(setup.presenter, lambda c, s: None)
+        try:
+            self.refusals = [r for pipe in self.pipes for r in recv(pipe, 1200, "ready")[1]]
+            self.join_seconds = time.monotonic() - started
+            self.presenter = open_client(setup.presenter, lambda c, s: None)
+        except BaseException:
+            self.close()
+            raise
         self.sent: dict[int, float] = {}
         self.acks: list[float] = []
         self.cpu_start = 0.0
@@ -196,6 +202,9 @@ class Target:
         )
 
     def close(self) -> None:
+        for pipe in self.pipes:
+            with contextlib.suppress(OSError):  # a worker waiting for "start" ends on "stop"
+                pipe.send("stop")
         for proc in self.procs:
             proc.join(timeout=10)
             if proc.is_alive():

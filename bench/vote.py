@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             parent, child = ctx.Pipe()
             proc = ctx.Process(target=voter_worker, args=(
                 child, progress, worker, [s for _, s in group], [i for i, _ in group],
-                args.voters))
+                args.voters), daemon=True)
             proc.start()
             pipes.append(parent)
             procs.append(proc)
