@@ -54,6 +54,14 @@ def require_chair(meeting: Meeting, user: User) -> None:
         raise Forbidden("not_chair", _l("Chỉ chủ tọa được thực hiện thao tác này."))
 
 
+def participant_named(meeting: Meeting, username: Any) -> Participant:
+    """The meeting's participant with this username, or a clear 404."""
+    target = next((p for p in meeting.participants if p.user.username == str(username)), None)
+    if target is None:
+        raise NotFound("participant_not_found", _l("Người này không có trong thành phần cuộc họp."))
+    return target
+
+
 # -- presence and attendance ------------------------------------------------------------------
 
 
@@ -161,9 +169,7 @@ def record_attendance(
 ) -> Participant:
     """The secretary marks someone present or absent (with a reason)."""
     require_manage(meeting, secretary)
-    target = next((p for p in meeting.participants if p.user.username == str(username)), None)
-    if target is None:
-        raise NotFound("participant_not_found", _l("Người này không có trong thành phần cuộc họp."))
+    target = participant_named(meeting, username)
     if status == Attendance.PRESENT.value:
         mark_present(target, "secretary")
     elif status == Attendance.ABSENT.value:
@@ -222,9 +228,7 @@ def _meeting_document(meeting: Meeting, document_id: Any) -> Document:
 def hand_presenting(meeting: Meeting, chair: User, username: Any) -> dict[str, Any]:
     """The chair hands presenting to a participant (or takes it back)."""
     require_chair(meeting, chair)
-    target = next((p for p in meeting.participants if p.user.username == str(username)), None)
-    if target is None:
-        raise NotFound("participant_not_found", _l("Người này không có trong thành phần cuộc họp."))
+    target = participant_named(meeting, username)
     meeting.presenter_id = target.user_id
     db.session.flush()
     return {"presenter": target.user.username, "name": target.user.display_name}
@@ -303,13 +307,7 @@ def grant_floor(meeting: Meeting, chair: User, username: Any) -> dict[str, Any]:
         (r for r in rows if r.user.username == str(username) and r.status == "waiting"), None
     )
     if target is None:
-        participant = next(
-            (p for p in meeting.participants if p.user.username == str(username)), None
-        )
-        if participant is None:
-            raise NotFound(
-                "participant_not_found", _l("Người này không có trong thành phần cuộc họp.")
-            )
+        participant = participant_named(meeting, username)
         target = SpeakerRequest(
             meeting_id=meeting.id,
             user_id=participant.user_id,
