@@ -187,14 +187,14 @@ def meeting_record(meeting: Meeting) -> dict[str, Any]:
                 "agenda_item": items.get(c.agenda_item_id),
                 "agenda_item_id": c.agenda_item_id,
                 "text": c.text,
-                "tasks": [_task_dict(t) for t in c.tasks],
+                "tasks": [task_dict(t) for t in c.tasks],
             }
             for c in conclusions_of(meeting)
         ],
     }
 
 
-def _task_dict(task: FollowUpTask) -> dict[str, Any]:
+def task_dict(task: FollowUpTask) -> dict[str, Any]:
     return {
         "id": task.id,
         "organization": task.organization.code,
@@ -203,10 +203,6 @@ def _task_dict(task: FollowUpTask) -> dict[str, Any]:
         "deadline": task.deadline.isoformat(),
         "status": task.status,
     }
-
-
-def task_dict(task: FollowUpTask) -> dict[str, Any]:
-    return _task_dict(task)
 
 
 def draft_minutes(meeting: Meeting) -> str:
