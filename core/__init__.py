@@ -42,7 +42,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if overrides:
         app.config.update(overrides)
     _check_production(app)
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(app)
     if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"] and not app.config[

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from pydantic import Field
+from sqlalchemy import select
 
-from core.errors import DomainError
+from core import audit
+from core.errors import DomainError, Forbidden, unknown_organization
 from core.extensions import csrf, db, limiter, login_manager
-from core.security import authenticate, issue_token, user_for_token
-
-API_PREFIX = "/api/v1"
+from core.models import Organization
+from core.openapi import API_PREFIX, build_document
+from core.realtime import notify_organization
+from core.schemas import NoNul, OrgCode, Schema, body
+from core.security import authenticate, issue_token, org_by_code, user_for_token
+from core.transaction import CommittingBlueprint, after_commit
 
 
 def bearer_token() -> str | None:
@@ -41,9 +47,10 @@ def _csrf_for_session_callers() -> None:
         csrf.protect()
 
 
-def api_blueprint(name: str, import_name: str) -> Blueprint:
-    """A blueprint under /api/v1: CSRF by header for cookie callers, JSON errors."""
-    bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
+def api_blueprint(name: str, import_name: str) -> CommittingBlueprint:
+    """A blueprint under /api/v1: one commit per call, CSRF by header for cookie callers,
+    JSON errors."""
+    bp = CommittingBlueprint(name, import_name, url_prefix=API_PREFIX)
     csrf.exempt(bp)
     bp.before_request(_csrf_for_session_callers)
     return bp
@@ -63,6 +70,11 @@ def json_body(*required: str) -> dict[str, Any]:
     return data
 
 
+class NoticeIn(Schema):
+    organization: OrgCode
+    message: Annotated[str, Field(min_length=1, max_length=2000), NoNul]
+
+
 bp = api_blueprint("api_core", __name__)
 
 
@@ -77,7 +89,6 @@ def create_token():
             "invalid_credentials", _("Tên đăng nhập hoặc mật khẩu không đúng."), 401
         )
     token, expires_at = issue_token(user, current_app.config["API_TOKEN_TTL_HOURS"])
-    db.session.commit()
     return jsonify(token=token, expires_at=expires_at.isoformat())
 
 
@@ -99,10 +110,6 @@ def me():
 @login_required
 def organizations():
     """Organisation codes, names and kinds."""
-    from sqlalchemy import select
-
-    from core.models import Organization
-
     rows = db.session.scalars(select(Organization).order_by(Organization.code))
     return jsonify(
         [{"code": o.code, "name": o.name, "kind": o.kind, "smart_ward": o.smart_ward} for o in rows]
@@ -112,8 +119,6 @@ def organizations():
 @bp.get("/openapi.json")
 def openapi():
     """This document: every /api/v1 route."""
-    from core.openapi import build_document
-
     return jsonify(build_document(current_app))
 
 
@@ -122,28 +127,21 @@ ANNOUNCER_ROLES = ("admin", "chair", "secretary", "clerk")
 
 @bp.post("/notifications")
 @login_required
-def post_notification():
+@body(NoticeIn)
+def post_notification(body: NoticeIn):
     """Announce a message live to everyone signed in from an organisation.
 
     The event ``notice_posted {organization, message, by}`` reaches every connection of
     the organisation on namespace ``/notifications``, whichever server process holds it.
     """
-    from core import audit
-    from core.errors import Forbidden, NotFound
-    from core.realtime import notify_organization
-    from core.security import org_by_code
-
-    data = json_body("organization", "message")
-    org = org_by_code(str(data["organization"]))
+    org = org_by_code(body.organization)
     if org is None:
-        raise NotFound("unknown_organization", _("Không tìm thấy tổ chức."))
-    message = str(data["message"]).strip()
-    if len(message) > 2000:
-        raise DomainError("message_too_long", _("Thông báo dài quá 2000 ký tự."), 422)
+        raise unknown_organization(body.organization, status=404)
     if not (current_user.is_admin or current_user.roles_in(org.id) & set(ANNOUNCER_ROLES)):
         raise Forbidden("forbidden", _("Bạn không có quyền gửi thông báo cho tổ chức này."))
-    payload = {"organization": org.code, "message": message, "by": current_user.display_name}
-    audit.record("notice.posted", current_user.id, "organization", org.code, {"message": message})
-    db.session.commit()
-    notify_organization(org.code, "notice_posted", payload)
+    payload = {"organization": org.code, "message": body.message, "by": current_user.display_name}
+    audit.record(
+        "notice.posted", current_user.id, "organization", org.code, {"message": body.message}
+    )
+    after_commit(lambda: notify_organization(org.code, "notice_posted", payload))
     return jsonify(payload), 201

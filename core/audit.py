@@ -18,12 +18,12 @@ from sqlalchemy import ForeignKey, String, Text, event, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import utcnow
-from core.extensions import db
+from core.extensions import Model, db
 
 GENESIS = "0" * 64
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)

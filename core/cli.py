@@ -123,7 +123,7 @@ def audit_verify_command() -> None:
 @with_appcontext
 def serve_command(host: str, port: int) -> None:
     """Serve HTTP and Socket.IO (what `make run` runs)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     # socketio.run() is a no-op under the flask CLI unless this marker is cleared.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     click.echo(f"Sohoa on http://{host}:{port}", err=True)

@@ -11,8 +11,11 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from core.extensions import db
 
 
 class DomainError(Exception):
@@ -45,6 +48,20 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+def missing_field(field: str) -> DomainError:
+    """The one refusal for a required field left out or empty."""
+    return DomainError(
+        "missing_field", _l("Thiếu trường bắt buộc: %(field)s.", field=field), 422, field=field
+    )
+
+
+def unknown_organization(code: Any, status: int = 422) -> DomainError:
+    """The one refusal for an organisation code that names no organisation."""
+    return DomainError(
+        "unknown_organization", _l("Không có tổ chức mã %(code)s.", code=code), status
+    )
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -83,8 +100,6 @@ def respond_error(status: int, code: str, message: str):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
-        from core.extensions import db
-
         db.session.rollback()
         if _wants_json():
             return jsonify({"error": err.to_dict()}), err.status
@@ -108,8 +123,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _internal(err: Exception):
-        from core.extensions import db
-
         app.logger.exception("unhandled error: %s", err)
         db.session.rollback()
         return respond_error(500, "internal_error", _("Đã có lỗi hệ thống. Vui lòng thử lại."))

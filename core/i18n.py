@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -20,7 +21,7 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     for candidate in (request.args.get("lang"), session.get("lang")):
-        if candidate in languages:
+        if isinstance(candidate, str) and candidate in languages:
             return candidate
     # Only a user flask-login has already loaded: loading one here would re-enter the
     # bearer-token loader, whose error message needs the locale (endless recursion).
@@ -32,7 +33,16 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+@overload
+def to_local(value: datetime) -> datetime: ...
+
+
+@overload
+def to_local(value: None) -> None: ...
+
+
 def to_local(value: datetime | None) -> datetime | None:
+    """The moment in Vietnam's time zone (a naive value is taken as UTC)."""
     if value is None:
         return None
     if value.tzinfo is None:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from core.db import utcnow
 from core.errors import DomainError, Forbidden
-from core.extensions import db
+from core.extensions import Model, db
+from core.models import User
 
 MAX_NOTE_CHARS = 5000
 
@@ -34,7 +35,7 @@ class LiveDocumentHost:
         return mapped_column(ForeignKey("user.id"), default=None)
 
 
-class PageNote(db.Model):
+class PageNote(Model):
     """A private note on one page of one document (ghi chú riêng), only for its author."""
 
     __tablename__ = "page_note"
@@ -71,23 +72,26 @@ def check_page(page: Any, pages: int) -> int:
 
 
 def turn_page(
-    host: LiveDocumentHost, user_id: int, document_id: int, pages: int, page: Any
+    host: LiveDocumentHost, presenter: User, document_id: int, pages: int, page: Any
 ) -> dict[str, Any]:
     """The presenter shows ``page`` of ``document_id``; returns the ``page_changed`` payload."""
-    if host.presenter_id != user_id:
+    if host.presenter_id != presenter.id:
         raise Forbidden("not_presenter", _l("Chỉ người đang trình bày mới được chuyển trang."))
     page = check_page(page, pages)
     host.live_document_id = document_id
     host.live_page = page
     db.session.flush()
-    return {"document_id": document_id, "page": page, "by": user_id}
+    return {"document_id": document_id, "page": page, "by": presenter.username}
 
 
 def live_state(host: LiveDocumentHost) -> dict[str, Any]:
+    """What a device needs to follow: the document, the page and who presents."""
+    presenter = db.session.get(User, host.presenter_id) if host.presenter_id else None
     return {
         "document_id": host.live_document_id,
         "page": host.live_page,
-        "presenter": host.presenter_id,
+        "presenter": presenter.username if presenter else None,
+        "presenter_name": presenter.display_name if presenter else None,
     }
 
 

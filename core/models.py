@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Timestamped, utcnow
-from core.extensions import db
+from core.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -41,7 +41,7 @@ class OrgKind(enum.StrEnum):
     OFFICE = "office"
 
 
-class Organization(Timestamped, db.Model):
+class Organization(Timestamped, Model):
     """An organisation: the city, a ward/commune, a school or an office."""
 
     __tablename__ = "organization"
@@ -61,7 +61,7 @@ class Organization(Timestamped, db.Model):
         return f"<Organization {self.code}>"
 
 
-class User(UserMixin, Timestamped, db.Model):
+class User(UserMixin, Timestamped, Model):
     """A person with an account."""
 
     __tablename__ = "user"
@@ -107,7 +107,7 @@ class User(UserMixin, Timestamped, db.Model):
         return f"<User {self.username}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A role a user holds in an organisation."""
 
     __tablename__ = "membership"
@@ -122,7 +122,7 @@ class Membership(db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the JSON API; only its sha256 is stored."""
 
     __tablename__ = "api_token"
@@ -137,7 +137,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class StoredFile(db.Model):
+class StoredFile(Model):
     """A file in the content-addressed store, named by its sha256."""
 
     __tablename__ = "stored_file"

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from core.api import API_PREFIX
+API_PREFIX = "/api/v1"
 
 PUBLIC = {
     "api_core.openapi",
@@ -54,6 +54,12 @@ def _operation(app: Flask, endpoint: str, method: str, params: list) -> dict[str
             },
         },
     }
+    schema = getattr(view, "request_schema", None)
+    if schema is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
     if len(doc) > 1:
         op["description"] = "\n".join(line.strip() for line in doc[1:]).strip()
     if endpoint in PUBLIC or getattr(view, "public_api", False):

@@ -2,7 +2,7 @@
 
 Connections authenticate with the session cookie or ``auth={"token": …}``. Every
 request event goes through :func:`socket_event`, which reloads the user, runs the
-handler, commits once, and answers the ack with ``{"ok": true, …}`` or
+handler, commits once (``core.transaction``), and answers the ack with ``{"ok": true, …}`` or
 ``{"ok": false, "error": {code, message}}``. Handlers check room rights on every event.
 """
 
@@ -13,12 +13,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g, session
+from flask import Flask, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from sqlalchemy.orm import lazyload
 
+from core import transaction
 from core.errors import DomainError
 from core.extensions import db, socketio
 from core.models import User
@@ -46,19 +47,9 @@ def socket_user() -> User:
     return user
 
 
-def after_commit(callback: Callable[[], None]) -> None:
-    """Run ``callback`` once the handler's transaction has committed (never before)."""
-    g.setdefault("sohoa_pending_emits", []).append(callback)
-
-
-def emit_after_commit(event: str, payload: dict[str, Any], to: str, namespace: str) -> None:
-    """Send an event once the handler's transaction has committed (never before)."""
-    after_commit(lambda: socketio.emit(event, payload, to=to, namespace=namespace))
-
-
-def flush_emits() -> None:
-    for callback in g.pop("sohoa_pending_emits", []):
-        callback()
+def connection_sid() -> str:
+    """The Socket.IO id of the connection whose event is being handled."""
+    return str(getattr(request, "sid", ""))
 
 
 def ack_error(err: DomainError) -> dict[str, Any]:
@@ -70,22 +61,20 @@ def socket_event(handler: Callable[..., dict[str, Any] | None]) -> Callable[...,
 
     @functools.wraps(handler)
     def wrapper(self, data: Any = None) -> dict[str, Any]:
-        g.pop("sohoa_pending_emits", None)
+        transaction.begin()
         try:
             if data is None:
                 data = {}
             if not isinstance(data, dict):
                 raise DomainError("invalid_payload", _("Dữ liệu gửi lên không hợp lệ."))
             result = handler(self, socket_user(), data) or {}
-            db.session.commit()
-            flush_emits()
+            transaction.commit()
             return {"ok": True, **result}
         except DomainError as err:
-            db.session.rollback()
-            g.pop("sohoa_pending_emits", None)
+            transaction.roll_back()
             return ack_error(err)
         except Exception:  # a bug: log it, tell the client plainly, keep the connection
-            db.session.rollback()
+            transaction.roll_back()
             log.exception("socket handler %s failed", handler.__name__)
             message = _("Đã có lỗi hệ thống. Vui lòng thử lại.")
             return ack_error(DomainError("internal_error", message))

@@ -15,6 +15,10 @@ FONT_CANDIDATES = (
 )
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _unicode_font() -> str | None:
     return next((path for path in FONT_CANDIDATES if Path(path).exists()), None)
 
@@ -32,7 +36,7 @@ def make_pdf(title: str, pages: Sequence[tuple[str, str]]) -> bytes:
     font = _unicode_font()
     if font:
         pdf.add_font("body", "", font)
-        family, fix = "body", str
+        family, fix = "body", _unchanged
     else:
         family, fix = "helvetica", _ascii
     for number, (heading, body) in enumerate(pages, start=1):

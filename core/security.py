@@ -65,7 +65,7 @@ def user_by_username(username: str) -> User | None:
 def authenticate(username: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = user_by_username(username or "")
-    if not check_password(user, password or "") or not user.active:
+    if not check_password(user, password or "") or user is None or not user.active:
         return None
     return user
 

@@ -91,6 +91,8 @@ def seed_accounts() -> list[tuple[str, str, str, str]]:
     printed = []
     for username, full_name, role, org_code in ACCOUNTS:
         org = db.session.scalar(select(Organization).where(Organization.code == org_code))
+        if org is None:
+            raise RuntimeError(f"demo organisation {org_code} is missing")
         user = user_by_username(username)
         if user is None:
             user = User(username=username, full_name=full_name,

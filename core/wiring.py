@@ -7,8 +7,10 @@ from pathlib import Path
 from flask import Flask, g
 from flask_babel import get_locale, refresh
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter, Map
 
 from core.config import PROJECT_ROOT
+from core.schemas import MAX_ROW_ID
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -50,10 +52,20 @@ def init_extensions(app: Flask, ext) -> None:
     i18n.init_app(app)
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: an id beyond the database's integer columns matches no
+    route (a 404), instead of reaching the database and failing there."""
+
+    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
+
+
 def register_kernel(app: Flask) -> None:
     from core import api, auth, cli, errors, realtime, views
     from core.extensions import login_manager
 
+    app.url_map.converters["int"] = RowIdConverter
     errors.register_error_handlers(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from meetings import models  # noqa: F401 - registers the tables
+from core.models import User
+from core.seed import register_seeder
+from core.views import add_home_panel
+from core.wiring import add_nav
+from meetings import (
+    models,  # noqa: F401 - registers the tables
+    seed,
+    sockets,
+)
+from meetings.access import meetings_for
 from meetings.api import api
+from meetings.record import open_tasks_for
 from meetings.routes import bp
 
 
-def _home_panel(user):
-    from meetings.record import open_tasks_for
-    from meetings.services import meetings_for
-
+def _home_panel(user: User) -> dict[str, Any] | None:
     upcoming = meetings_for(user, include_ended=False)
     tasks = open_tasks_for(user)
     if not upcoming and not tasks:
@@ -22,11 +31,6 @@ def _home_panel(user):
 
 
 def init_app(app: Flask) -> None:
-    from core.seed import register_seeder
-    from core.views import add_home_panel
-    from core.wiring import add_nav
-    from meetings import seed, sockets
-
     app.register_blueprint(bp)
     app.register_blueprint(api)
     sockets.register()

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Timestamped, utcnow
-from core.extensions import db
+from core.db import Timestamped, enum_column, utcnow
+from core.extensions import Model
 from core.live_document import LiveDocumentHost
 from core.models import Organization, User
 
@@ -21,20 +21,67 @@ class MeetingStatus(enum.StrEnum):
     ENDED = "ended"
 
 
+class MeetingKind(enum.StrEnum):
+    REGULAR = "regular"  # thường kỳ
+    THEMATIC = "thematic"  # chuyên đề
+    EXTRAORDINARY = "extraordinary"  # bất thường
+    BRIEFING = "briefing"  # giao ban
+
+
 class Attendance(enum.StrEnum):
     INVITED = "invited"
     PRESENT = "present"  # có mặt
     ABSENT = "absent"  # vắng (có lý do)
 
 
-class Meeting(LiveDocumentHost, Timestamped, db.Model):
+class ParticipantRole(enum.StrEnum):
+    CHAIR = "chair"  # chủ tọa
+    SECRETARY = "secretary"  # thư ký
+    DELEGATE = "delegate"  # đại biểu
+
+
+class CheckInMethod(enum.StrEnum):
+    JOIN = "join"  # opened the live room while the meeting was in progress
+    QR = "qr"  # scanned the door QR
+    SECRETARY = "secretary"  # marked by the secretary
+
+
+class SpeakerStatus(enum.StrEnum):
+    WAITING = "waiting"
+    SPEAKING = "speaking"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+
+
+class VoteStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class VoteChoice(enum.StrEnum):
+    YES = "yes"  # đồng ý
+    NO = "no"  # không đồng ý
+    ABSTAIN = "abstain"  # không biểu quyết
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+AGENDA_ITEM_FK = "agenda_item.id"
+
+
+class Meeting(LiveDocumentHost, Timestamped, Model):
     """A meeting (cuộc họp) of the city or of a ward."""
 
     __tablename__ = "meeting"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(40), default="regular")
+    kind: Mapped[MeetingKind] = mapped_column(
+        enum_column(MeetingKind, 40), default=MeetingKind.REGULAR
+    )
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -43,7 +90,9 @@ class Meeting(LiveDocumentHost, Timestamped, db.Model):
     chair_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     secretary_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED.value)
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column(MeetingStatus), default=MeetingStatus.SCHEDULED
+    )
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     current_agenda_item_id: Mapped[int | None]
@@ -67,7 +116,7 @@ class Meeting(LiveDocumentHost, Timestamped, db.Model):
     )
 
 
-class Participant(db.Model):
+class Participant(Model):
     """A person invited to a meeting and their attendance (điểm danh)."""
 
     __tablename__ = "meeting_participant"
@@ -78,17 +127,21 @@ class Participant(db.Model):
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    role: Mapped[str] = mapped_column(String(20), default="delegate")
-    attendance: Mapped[str] = mapped_column(String(20), default=Attendance.INVITED.value)
+    role: Mapped[ParticipantRole] = mapped_column(
+        enum_column(ParticipantRole), default=ParticipantRole.DELEGATE
+    )
+    attendance: Mapped[Attendance] = mapped_column(
+        enum_column(Attendance), default=Attendance.INVITED
+    )
     checked_in_at: Mapped[datetime | None]
-    check_in_method: Mapped[str | None] = mapped_column(String(20))  # join, qr, secretary
+    check_in_method: Mapped[CheckInMethod | None] = mapped_column(enum_column(CheckInMethod))
     absence_reason: Mapped[str | None] = mapped_column(String(500))
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class Guest(db.Model):
+class Guest(Model):
     """A guest invited by name (khách mời) with a QR invitation."""
 
     __tablename__ = "meeting_guest"
@@ -106,7 +159,7 @@ class Guest(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="guests")
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     """An item of the agenda (chương trình họp)."""
 
     __tablename__ = "agenda_item"
@@ -124,7 +177,7 @@ class AgendaItem(db.Model):
     presenter: Mapped[User | None] = relationship(lazy="joined")
 
 
-class Document(db.Model):
+class Document(Model):
     """A meeting document (tài liệu họp): a validated PDF in the file store."""
 
     __tablename__ = "meeting_document"
@@ -149,7 +202,7 @@ class Document(db.Model):
     )
 
 
-class DocumentComment(db.Model):
+class DocumentComment(Model):
     """A comment on a draft document before the meeting (góp ý)."""
 
     __tablename__ = "document_comment"
@@ -167,7 +220,7 @@ class DocumentComment(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class SpeakerRequest(db.Model):
+class SpeakerRequest(Model):
     """A request for the floor (đăng ký phát biểu)."""
 
     __tablename__ = "speaker_request"
@@ -177,8 +230,12 @@ class SpeakerRequest(db.Model):
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    agenda_item_id: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(20), default="waiting")  # speaking, done, withdrawn
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey(AGENDA_ITEM_FK, ondelete="SET NULL")
+    )
+    status: Mapped[SpeakerStatus] = mapped_column(
+        enum_column(SpeakerStatus), default=SpeakerStatus.WAITING
+    )
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     granted_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -186,7 +243,7 @@ class SpeakerRequest(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class Vote(db.Model):
+class Vote(Model):
     """A question put to the vote (biểu quyết). Counters, not ballots, hold the choices,
     so a secret vote keeps no link from a voter to a choice."""
 
@@ -196,10 +253,12 @@ class Vote(db.Model):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
     )
-    agenda_item_id: Mapped[int | None]
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey(AGENDA_ITEM_FK, ondelete="SET NULL")
+    )
     question: Mapped[str] = mapped_column(String(500))
     secret: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # closed
+    status: Mapped[VoteStatus] = mapped_column(enum_column(VoteStatus), default=VoteStatus.OPEN)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     yes_count: Mapped[int] = mapped_column(default=0)
@@ -208,7 +267,7 @@ class Vote(db.Model):
     eligible: Mapped[int | None]
 
 
-class VoteParticipation(db.Model):
+class VoteParticipation(Model):
     """Who has voted (one row per voter); the choice is kept only for open votes."""
 
     __tablename__ = "vote_participation"
@@ -217,12 +276,12 @@ class VoteParticipation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    choice: Mapped[str | None] = mapped_column(String(10))
+    choice: Mapped[VoteChoice | None] = mapped_column(enum_column(VoteChoice, 10))
 
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class Conclusion(db.Model):
+class Conclusion(Model):
     """A conclusion (kết luận) on an agenda item."""
 
     __tablename__ = "conclusion"
@@ -231,7 +290,9 @@ class Conclusion(db.Model):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
     )
-    agenda_item_id: Mapped[int | None]
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey(AGENDA_ITEM_FK, ondelete="SET NULL")
+    )
     text: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -241,7 +302,7 @@ class Conclusion(db.Model):
     )
 
 
-class FollowUpTask(db.Model):
+class FollowUpTask(Model):
     """A task following a conclusion, assigned to an organisation with a deadline."""
 
     __tablename__ = "follow_up_task"
@@ -253,7 +314,7 @@ class FollowUpTask(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
     deadline: Mapped[date]
-    status: Mapped[str] = mapped_column(String(20), default="open")  # done
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus), default=TaskStatus.OPEN)
     done_at: Mapped[datetime | None]
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -261,7 +322,7 @@ class FollowUpTask(db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
 
 
-class MeetingConnection(db.Model):
+class MeetingConnection(Model):
     """A live connection to a meeting room (one per device), for presence across processes."""
 
     __tablename__ = "meeting_connection"

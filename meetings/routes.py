@@ -6,7 +6,7 @@ import io
 from datetime import datetime, time, timedelta
 
 import segno
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,11 +15,22 @@ from core.db import utcnow
 from core.errors import DomainError
 from core.extensions import db
 from core.i18n import VN_TZ, to_local
-from core.models import Organization
-from meetings import record, room, services
-from meetings.models import Guest, Meeting, MeetingStatus
+from core.models import Organization, User
+from core.schemas import parse
+from core.transaction import CommittingBlueprint
+from meetings import minutes, presence, record, services
+from meetings.access import (
+    MeetingRight,
+    can_organise_in,
+    joined_meeting_ids,
+    standing,
+    visible_meetings,
+)
+from meetings.events import publish
+from meetings.models import Guest, MeetingKind, MeetingStatus
+from meetings.schemas import MeetingIn
 
-bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
+bp = CommittingBlueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
 
 
 @bp.context_processor
@@ -28,15 +39,9 @@ def _template_helpers() -> dict:
     return {"from_iso": lambda text: datetime.fromisoformat(text) if text else None}
 
 
-def _visible(meeting_id: int):
-    meeting = services.get_meeting(meeting_id)
-    services.require_view(meeting, current_user)
-    return meeting
-
-
 def _organisable_orgs() -> list[Organization]:
     orgs = db.session.scalars(select(Organization).order_by(Organization.id))
-    return [o for o in orgs if services.can_organise_in(current_user, o)]
+    return [o for o in orgs if can_organise_in(current_user, o)]
 
 
 @bp.get("/")
@@ -45,13 +50,13 @@ def index():
     """Upcoming and past meetings; ?q= searches."""
     query = request.args.get("q", "")
     meetings = record.search_meetings(current_user, query)
-    upcoming = [m for m in meetings if m.status != MeetingStatus.ENDED.value]
+    upcoming = [m for m in meetings if m.status != MeetingStatus.ENDED]
     past = sorted(
-        (m for m in meetings if m.status == MeetingStatus.ENDED.value),
+        (m for m in meetings if m.status == MeetingStatus.ENDED),
         key=lambda m: m.starts_at,
         reverse=True,
     )
-    joined = {m.id for m in meetings if services.participant_of(m, current_user) is not None}
+    joined = joined_meeting_ids(current_user, (m.id for m in meetings))
     return render_template(
         "meetings/index.html",
         upcoming=upcoming,
@@ -80,8 +85,6 @@ def _form_data() -> dict:
 
 
 def _form_context() -> dict:
-    from core.models import User
-
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
     return {
         "organizations": _organisable_orgs(),
@@ -89,11 +92,11 @@ def _form_context() -> dict:
             db.session.scalars(select(Organization).order_by(Organization.id))
         ),
         "users": list(users),
-        "kinds": services.MEETING_KINDS,
+        "kinds": [kind.value for kind in MeetingKind],
     }
 
 
-def _local_input(value) -> str:
+def _local_input(value: object) -> str:
     """A value for <input type="datetime-local">: Vietnam time, to the minute."""
     if isinstance(value, datetime):
         return to_local(value).strftime("%Y-%m-%dT%H:%M")
@@ -122,12 +125,10 @@ def new_meeting():
     if request.method == "POST":
         values = _form_data()
         try:
-            meeting = services.create_meeting(current_user, values)
-            db.session.commit()
+            meeting = services.create_meeting(current_user, parse(MeetingIn, values))
             flash(_("Đã tạo cuộc họp."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
         except DomainError as err:
-            db.session.rollback()
             error = err
     start = utcnow() + timedelta(days=1)
     return render_template(
@@ -143,18 +144,16 @@ def new_meeting():
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_meeting(meeting_id: int):
-    meeting = _visible(meeting_id)
-    services.require_manage(meeting, current_user)
-    values, error = services.serialize_meeting_fields(meeting), None
+    organiser = standing(meeting_id, current_user, MeetingRight.MANAGE)
+    meeting = organiser.meeting
+    values, error = services.stored_fields(meeting), None
     if request.method == "POST":
         values = _form_data()
         try:
-            services.update_meeting(meeting, current_user, values)
-            db.session.commit()
+            services.update_meeting_from(organiser, parse(MeetingIn, values))
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
         except DomainError as err:
-            db.session.rollback()
             error = err
     return render_template(
         "meetings/form.html",
@@ -170,12 +169,12 @@ def edit_meeting(meeting_id: int):
 @login_required
 def detail(meeting_id: int):
     """Preparing the meeting: agenda, documents, participants, guests, comments."""
-    meeting = _visible(meeting_id)
+    viewer = standing(meeting_id, current_user)
     return render_template(
         "meetings/detail.html",
-        meeting=meeting,
-        can_manage=services.can_manage(meeting, current_user),
-        participant=services.participant_of(meeting, current_user),
+        meeting=viewer.meeting,
+        can_manage=viewer.has(MeetingRight.MANAGE),
+        participant=viewer.participant,
     )
 
 
@@ -183,14 +182,13 @@ def detail(meeting_id: int):
 @login_required
 def live_room(meeting_id: int):
     """The live room (tablet first): the shared document, speakers, votes, attendance."""
-    meeting = _visible(meeting_id)
-    participant = services.require_participant(meeting, current_user)
+    attendee = standing(meeting_id, current_user, MeetingRight.PARTICIPATE)
     return render_template(
         "meetings/room.html",
-        meeting=meeting,
-        participant=participant,
-        is_chair=current_user.id == meeting.chair_id,
-        can_manage=services.can_manage(meeting, current_user),
+        meeting=attendee.meeting,
+        participant=attendee.participant,
+        is_chair=attendee.is_chair,
+        can_manage=attendee.has(MeetingRight.MANAGE),
     )
 
 
@@ -198,15 +196,16 @@ def live_room(meeting_id: int):
 @login_required
 def record_page(meeting_id: int):
     """The meeting record and the minutes draft."""
-    meeting = _visible(meeting_id)
+    viewer = standing(meeting_id, current_user)
+    meeting = viewer.meeting
     return render_template(
         "meetings/record.html",
         meeting=meeting,
         record=record.meeting_record(meeting),
-        minutes=record.minutes_text(meeting),
-        draft=record.draft_minutes(meeting),
-        is_secretary=current_user.id == meeting.secretary_id,
-        can_manage=services.can_manage(meeting, current_user),
+        minutes=minutes.minutes_text(meeting),
+        draft=minutes.draft_minutes(meeting),
+        is_secretary=viewer.is_secretary,
+        can_manage=viewer.has(MeetingRight.MANAGE),
         all_organizations=list(db.session.scalars(select(Organization).order_by(Organization.id))),
     )
 
@@ -216,12 +215,8 @@ def record_page(meeting_id: int):
 def tasks():
     """Follow-up tasks assigned to the user's organisations."""
     open_tasks = record.open_tasks_for(current_user)
-    meetings = {}
-    for task in open_tasks:
-        meeting = db.session.get(Meeting, task.conclusion.meeting_id)
-        # A confidential meeting's title stays hidden from those who may not see it.
-        if meeting is not None and services.can_view(meeting, current_user):
-            meetings[meeting.id] = meeting
+    # A confidential meeting's title stays hidden from those who may not see it.
+    meetings = visible_meetings(current_user, (t.conclusion.meeting_id for t in open_tasks))
     return render_template(
         "meetings/tasks.html",
         tasks=open_tasks,
@@ -245,8 +240,7 @@ def _svg(data: str) -> Response:
 @login_required
 def guest_qr(meeting_id: int, guest_id: int):
     """The guest's QR invitation (to send through the city app or print)."""
-    meeting = _visible(meeting_id)
-    services.require_manage(meeting, current_user)
+    meeting = standing(meeting_id, current_user, MeetingRight.MANAGE).meeting
     guest = db.session.get(Guest, guest_id)
     if guest is None or guest.meeting_id != meeting.id:
         abort(404)
@@ -261,9 +255,7 @@ def guest_check_in(meeting_id: int, token: str):
     try:
         guest = services.check_in_guest(meeting_id, token)
     except DomainError as err:
-        db.session.rollback()
         return render_template("meetings/guest.html", error=err, guest=None), err.status
-    db.session.commit()
     return render_template("meetings/guest.html", guest=guest, meeting=guest.meeting, error=None)
 
 
@@ -271,9 +263,8 @@ def guest_check_in(meeting_id: int, token: str):
 @login_required
 def door_qr(meeting_id: int):
     """The QR shown at the door: participants scan it to check in."""
-    meeting = _visible(meeting_id)
-    services.require_manage(meeting, current_user)
-    token = room.door_token(meeting)
+    meeting = standing(meeting_id, current_user, MeetingRight.MANAGE).meeting
+    token = presence.door_token(meeting)
     return _svg(
         url_for("meetings.door_check_in", meeting_id=meeting.id, code=token, _external=True)
     )
@@ -283,16 +274,13 @@ def door_qr(meeting_id: int):
 @login_required
 def door_check_in(meeting_id: int):
     """A participant scanned the door QR with their own device."""
-    meeting = _visible(meeting_id)
+    viewer = standing(meeting_id, current_user)
     try:
-        room.check_in_by_qr(meeting, current_user, request.args.get("code", ""))
+        viewer.require(MeetingRight.PARTICIPATE)
+        presence.check_in_by_qr(viewer, request.args.get("code", ""))
     except DomainError as err:
-        db.session.rollback()
         flash(str(err.message), "error")
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    db.session.commit()
-    from meetings.sockets import broadcast
-
-    broadcast("presence_changed", room.presence_change(meeting, current_user.id), meeting.id)
+        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    publish("presence_changed", presence.presence_change(meeting_id, current_user.id), meeting_id)
     flash(_("Đã điểm danh: có mặt."), "success")
-    return redirect(url_for("meetings.live_room", meeting_id=meeting.id))
+    return redirect(url_for("meetings.live_room", meeting_id=meeting_id))

@@ -8,10 +8,13 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.i18n import VN_TZ
+from core.models import User
 from core.sample_pdf import make_pdf
 from core.security import user_by_username
-from meetings import services
+from meetings import documents, services
+from meetings.access import standing_in
 from meetings.models import Meeting, MeetingStatus
+from meetings.schemas import AgendaItemIn, MeetingIn
 
 CITY_MEETING = "Phiên họp UBND thành phố thường kỳ tháng 12"
 WARD_MEETING = "Họp giao ban UBND phường Phú Nhuận"
@@ -49,79 +52,99 @@ def _at(day_offset: int, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=VN_TZ)
 
 
+def _demo_user(username: str) -> User:
+    user = user_by_username(username)
+    if user is None:
+        raise RuntimeError(f"the demo account {username} is missing: seed the kernel first")
+    return user
+
+
 def _exists(title: str) -> bool:
     return db.session.scalar(select(Meeting.id).where(Meeting.title == title)) is not None
 
 
 def _city_meeting() -> None:
-    chair = user_by_username("chutich")
+    chair = _demo_user("chutich")
     meeting = services.create_meeting(
         chair,
-        {
-            "title": CITY_MEETING,
-            "organization": "hue",
-            "kind": "regular",
-            "starts_at": _at(0, 8),
-            "ends_at": _at(0, 17),
-            "location": "Phòng họp số 1, Trung tâm Hành chính công thành phố",
-            "chair": "chutich",
-            "secretary": "thuky",
-            "participants": [
-                "daibieu",
-                "chutich.phunhuan",
-                "daibieu.phunhuan",
-                "daibieu.tayloc",
-                "vanthu",
-            ],
-        },
+        MeetingIn.model_validate(
+            {
+                "title": CITY_MEETING,
+                "organization": "hue",
+                "kind": "regular",
+                "starts_at": _at(0, 8),
+                "ends_at": _at(0, 17),
+                "location": "Phòng họp số 1, Trung tâm Hành chính công thành phố",
+                "chair": "chutich",
+                "secretary": "thuky",
+                "participants": [
+                    "daibieu",
+                    "chutich.phunhuan",
+                    "daibieu.phunhuan",
+                    "daibieu.tayloc",
+                    "vanthu",
+                ],
+            }
+        ),
     )
+    organiser = standing_in(meeting, chair)
     report = services.add_agenda_item(
-        meeting,
-        chair,
-        {
-            "title": "Báo cáo tình hình kinh tế – xã hội năm 2026",
-            "presenter": "chutich",
-            "planned_minutes": 30,
-        },
+        organiser,
+        AgendaItemIn.model_validate(
+            {
+                "title": "Báo cáo tình hình kinh tế – xã hội năm 2026",
+                "presenter": "chutich",
+                "planned_minutes": 30,
+            }
+        ),
     )
     services.add_agenda_item(
-        meeting,
-        chair,
-        {"title": "Kế hoạch chuyển đổi số năm 2027", "presenter": "daibieu", "planned_minutes": 20},
+        organiser,
+        AgendaItemIn.model_validate(
+            {
+                "title": "Kế hoạch chuyển đổi số năm 2027",
+                "presenter": "daibieu",
+                "planned_minutes": 20,
+            }
+        ),
     )
     services.add_agenda_item(
-        meeting, chair, {"title": "Tuyển sinh đầu cấp năm học 2027–2028", "planned_minutes": 15}
+        organiser,
+        AgendaItemIn(title="Tuyển sinh đầu cấp năm học 2027–2028", planned_minutes=15),
     )
-    services.add_document(
-        meeting,
-        chair,
+    documents.add_document(
+        organiser,
         make_pdf("Báo cáo KT-XH 2026", REPORT_PAGES),
         "bao-cao-kt-xh-2026.pdf",
         report.id,
         "Báo cáo tình hình kinh tế – xã hội năm 2026",
     )
-    services.invite_guest(meeting, chair, "Nguyễn Thị Hoa", "Báo Thừa Thiên Huế")
-    services.set_status(meeting, chair, MeetingStatus.IN_PROGRESS)
+    services.invite_guest(organiser, "Nguyễn Thị Hoa", "Báo Thừa Thiên Huế")
+    services.set_status(organiser, MeetingStatus.IN_PROGRESS)
 
 
 def _ward_meeting() -> None:
-    chair = user_by_username("chutich.phunhuan")
+    chair = _demo_user("chutich.phunhuan")
     meeting = services.create_meeting(
         chair,
-        {
-            "title": WARD_MEETING,
-            "organization": "phu-nhuan",
-            "kind": "briefing",
-            "starts_at": _at(1, 14),
-            "ends_at": _at(1, 16),
-            "location": "Hội trường UBND phường",
-            "chair": "chutich.phunhuan",
-            "secretary": "thuky.phunhuan",
-            "participants": ["daibieu.phunhuan"],
-            "confidential": True,
-        },
+        MeetingIn.model_validate(
+            {
+                "title": WARD_MEETING,
+                "organization": "phu-nhuan",
+                "kind": "briefing",
+                "starts_at": _at(1, 14),
+                "ends_at": _at(1, 16),
+                "location": "Hội trường UBND phường",
+                "chair": "chutich.phunhuan",
+                "secretary": "thuky.phunhuan",
+                "participants": ["daibieu.phunhuan"],
+                "confidential": True,
+            }
+        ),
     )
-    services.add_agenda_item(meeting, chair, {"title": "Công tác chỉnh trang đô thị tháng 12"})
+    services.add_agenda_item(
+        standing_in(meeting, chair), AgendaItemIn(title="Công tác chỉnh trang đô thị tháng 12")
+    )
 
 
 def seed_meetings() -> None:

@@ -1,55 +1,50 @@
-"""Namespace ``/meetings``: the live room. Every event re-checks the caller's rights."""
+"""Namespace ``/meetings``: the live room.
+
+Every event parses its payload with one schema, loads the caller's standing in the
+meeting once (``meetings.access.standing``), requires the right it needs and hands the
+standing to the rule; ``socket_event`` commits once and then publishes.
+"""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, session
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
-from sqlalchemy.orm import lazyload
 
 from core.errors import DomainError
 from core.extensions import db, socketio
 from core.models import User
-from core.realtime import AuthenticatedNamespace, after_commit, emit_after_commit, socket_event
-from meetings import room
-from meetings.models import Meeting, Vote
-from meetings.services import get_meeting, require_participant
-
-NAMESPACE = "/meetings"
-# Events need the meeting's own columns, not the organisation, chair and secretary rows
-# (with those users' memberships) that it eager-loads for pages; these load on first use.
-LIGHT_MEETING = (
-    lazyload(Meeting.organization),
-    lazyload(Meeting.chair),
-    lazyload(Meeting.secretary),
+from core.realtime import AuthenticatedNamespace, connection_sid, socket_event
+from core.schemas import parse
+from core.transaction import after_commit
+from meetings import presence, presenting, speakers, votes
+from meetings.access import MeetingRight, MeetingStanding, standing
+from meetings.events import NAMESPACE, publish, room_name, send_now
+from meetings.models import Vote, VoteStatus
+from meetings.room import room_state
+from meetings.schemas import (
+    AgendaItemRef,
+    AttendanceIn,
+    BallotIn,
+    FloorIn,
+    InRoom,
+    JoinIn,
+    OpenVoteIn,
+    PageIn,
+    PresenterIn,
+    VoteRef,
 )
 
 
-def _emit(event: str, payload: dict[str, Any], meeting_id: int) -> None:
-    emit_after_commit(event, payload, room.room_name(meeting_id), NAMESPACE)
-
-
-def _meeting_of(user: User, data: dict[str, Any]):
-    """The meeting this connection joined (or the one named), re-checked on every event."""
-    meeting_id = data.get("meeting_id") or session.get("meeting_id")
+def _in_room(user: User, data: InRoom, *rights: MeetingRight) -> MeetingStanding:
+    """The joined meeting (or the one named) and the caller's standing, checked."""
+    meeting_id = data.meeting_id or session.get("meeting_id")
     if meeting_id is None:
         raise DomainError("not_joined", _("Hãy vào phòng họp trước (join)."), 409)
-    joined = session.get("meeting_id")  # an int we set on join
-    meeting = None
-    if joined is not None and meeting_id == joined:
-        meeting = db.session.get(Meeting, joined, options=LIGHT_MEETING)
-    if meeting is None:
-        meeting = get_meeting(meeting_id)  # checks the id; not found → 404
-    require_participant(meeting, user)
-    return meeting
-
-
-def broadcast(event: str, payload: dict[str, Any], meeting_id: int) -> None:
-    """From an HTTP route (after its commit): tell everyone in the room."""
-    socketio.emit(event, payload, to=room.room_name(meeting_id), namespace=NAMESPACE)
+    return standing(meeting_id, user, MeetingRight.PARTICIPATE, *rights, light=True)
 
 
 class TallyBroadcaster:
@@ -75,14 +70,12 @@ class TallyBroadcaster:
         while True:
             try:
                 with app.app_context():
-                    meeting, vote = (
-                        db.session.get(Meeting, meeting_id),
-                        db.session.get(Vote, vote_id),
-                    )
-                    payload = room.tally(meeting, vote) if vote and vote.status == "open" else None
+                    vote = db.session.get(Vote, vote_id)
+                    is_open = vote is not None and vote.status == VoteStatus.OPEN
+                    payload = votes.tally(meeting_id, vote) if vote and is_open else None
                     db.session.remove()
                 if payload is not None:
-                    broadcast("vote_tally", payload, meeting_id)
+                    send_now("vote_tally", payload, meeting_id)
             finally:
                 with self._lock:
                     again = self._state.get(vote_id) == "stale"
@@ -97,112 +90,123 @@ class TallyBroadcaster:
 tally_broadcaster = TallyBroadcaster()
 
 
+def _queue_changed(attendee: MeetingStanding, payload: dict[str, Any]) -> dict[str, Any]:
+    publish("speakers_changed", payload, attendee.meeting.id)
+    return payload
+
+
 class MeetingsNamespace(AuthenticatedNamespace):
     """Join, follow the presenter, ask for the floor, vote."""
 
     @socket_event
     def on_join(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting = get_meeting(data.get("meeting_id"))
-        previous = room.enter(meeting, user, request.sid)
+        attendee = standing(parse(JoinIn, data).meeting_id, user, MeetingRight.PARTICIPATE)
+        meeting = attendee.meeting
+        previous = presence.enter(attendee, connection_sid())
         # Commit the check-in now: SQLite's write lock is then held for the writes only,
         # not while the state below is built (300 devices join at once).
         db.session.commit()
         if previous is not None:
-            leave_room(room.room_name(previous))
-            change = room.presence_change(get_meeting(previous), user.id)
-            _emit("presence_changed", change, previous)
-        join_room(room.room_name(meeting.id))
+            leave_room(room_name(previous))
+            publish("presence_changed", presence.presence_change(previous, user.id), previous)
+        join_room(room_name(meeting.id))
         session["meeting_id"] = meeting.id
-        _emit("presence_changed", room.presence_change(meeting, user.id), meeting.id)
-        return room.room_state(meeting, user)
+        publish("presence_changed", presence.presence_change(meeting.id, user.id), meeting.id)
+        return room_state(attendee)
 
     @socket_event
     def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        left = room.leave(request.sid)
+        left = presence.leave(connection_sid())
         session.pop("meeting_id", None)
         if left is not None:
             meeting_id, user_id = left
-            leave_room(room.room_name(meeting_id))
-            change = room.presence_change(get_meeting(meeting_id), user_id)
-            _emit("presence_changed", change, meeting_id)
+            leave_room(room_name(meeting_id))
+            publish("presence_changed", presence.presence_change(meeting_id, user_id), meeting_id)
         return {}
 
     def on_disconnect(self, reason: Any = None) -> None:
-        left = room.leave(request.sid)
+        left = presence.leave(connection_sid())
         db.session.commit()
         if left is not None:
             meeting_id, user_id = left
-            change = room.presence_change(get_meeting(meeting_id), user_id)
-            broadcast("presence_changed", change, meeting_id)
+            send_now("presence_changed", presence.presence_change(meeting_id, user_id), meeting_id)
 
     @socket_event
     def on_change_page(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting = _meeting_of(user, data)
-        payload = room.change_page(meeting, user, data.get("document_id"), data.get("page"))
-        _emit("page_changed", payload, meeting.id)
+        request = parse(PageIn, data)
+        attendee = _in_room(user, request)
+        payload = presenting.change_page(attendee, request.document_id, request.page)
+        publish("page_changed", payload, attendee.meeting.id)
         return payload
 
     @socket_event
     def on_set_presenter(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting = _meeting_of(user, data)
-        payload = room.hand_presenting(meeting, user, data.get("user"))
-        _emit("presenter_changed", payload, meeting.id)
+        request = parse(PresenterIn, data)
+        chair = _in_room(user, request, MeetingRight.CHAIR)
+        payload = presenting.hand_presenting(chair, request.user)
+        publish("presenter_changed", payload, chair.meeting.id)
         return payload
 
     @socket_event
     def on_set_agenda_item(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting = _meeting_of(user, data)
-        payload = room.set_agenda_item(meeting, user, data.get("agenda_item_id"))
-        _emit("agenda_item_changed", payload, meeting.id)
+        request = parse(AgendaItemRef, data)
+        lead = _in_room(user, request, MeetingRight.LEAD)
+        payload = presenting.set_agenda_item(lead, request.agenda_item_id)
+        publish("agenda_item_changed", payload, lead.meeting.id)
         return payload
 
     @socket_event
     def on_mark_attendance(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting = _meeting_of(user, data)
-        target = room.record_attendance(
-            meeting, user, data.get("user"), data.get("status"), data.get("reason")
-        )
-        _emit("presence_changed", room.presence_change(meeting, target.user_id), meeting.id)
+        request = parse(AttendanceIn, data)
+        organiser = _in_room(user, request, MeetingRight.MANAGE)
+        target = presence.record_attendance(organiser, request.user, request.status, request.reason)
+        change = presence.presence_change(organiser.meeting.id, target.user_id)
+        publish("presence_changed", change, organiser.meeting.id)
         return {}
-
-    def _speakers(self, user: User, data: dict[str, Any], action) -> dict[str, Any]:
-        meeting = _meeting_of(user, data)
-        payload = action(meeting)
-        _emit("speakers_changed", payload, meeting.id)
-        return payload
 
     @socket_event
     def on_request_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        return self._speakers(user, data, lambda m: room.request_floor(m, user))
+        attendee = _in_room(user, parse(InRoom, data))
+        return _queue_changed(attendee, speakers.request_floor(attendee))
 
     @socket_event
     def on_grant_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        return self._speakers(user, data, lambda m: room.grant_floor(m, user, data.get("user")))
+        request = parse(FloorIn, data)
+        chair = _in_room(user, request, MeetingRight.CHAIR)
+        if request.user is None:
+            raise DomainError("missing_field", _("Thiếu trường bắt buộc: %(field)s.", field="user"))
+        return _queue_changed(chair, speakers.grant_floor(chair, request.user))
 
     @socket_event
     def on_release_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        return self._speakers(user, data, lambda m: room.release_floor(m, user, data.get("user")))
+        request = parse(FloorIn, data)
+        attendee = _in_room(user, request)
+        return _queue_changed(attendee, speakers.release_floor(attendee, request.user))
 
     @socket_event
     def on_open_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting = _meeting_of(user, data)
-        payload = room.open_vote(meeting, user, data)
-        _emit("vote_opened", payload, meeting.id)
+        request = parse(OpenVoteIn, data)
+        chair = _in_room(user, request, MeetingRight.CHAIR)
+        payload = votes.open_vote(chair, request)
+        publish("vote_opened", payload, chair.meeting.id)
         return payload
 
     @socket_event
     def on_cast_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting = _meeting_of(user, data)
-        payload = room.cast_vote(meeting, user, data.get("vote_id"), data.get("choice"))
-        app = current_app._get_current_object()
-        after_commit(lambda: tally_broadcaster.ballot_cast(app, meeting.id, payload["vote_id"]))
+        request = parse(BallotIn, data)
+        attendee = _in_room(user, request)
+        payload = votes.cast_vote(attendee, request.vote_id, request.choice)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        meeting_id = attendee.meeting.id
+        after_commit(lambda: tally_broadcaster.ballot_cast(app, meeting_id, request.vote_id))
         return payload
 
     @socket_event
     def on_close_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        meeting = _meeting_of(user, data)
-        payload = room.close_vote(meeting, user, data.get("vote_id"))
-        _emit("vote_closed", payload, meeting.id)
+        request = parse(VoteRef, data)
+        chair = _in_room(user, request, MeetingRight.CHAIR)
+        payload = votes.close_vote(chair, request.vote_id)
+        publish("vote_closed", payload, chair.meeting.id)
         return payload
 
 

@@ -48,15 +48,23 @@ def test_check_page_refuses_what_is_not_a_page_number(app, page):
     assert str(caught.value.message).strip()
 
 
+@pytest.mark.db
 def test_turn_page_is_for_the_presenter_only(app):
-    host = SimpleNamespace(presenter_id=7, live_document_id=None, live_page=1)
-    assert turn_page(host, 7, 42, PAGES, "4") == {"document_id": 42, "page": 4, "by": 7}
-    assert live_state(host) == {"document_id": 42, "page": 4, "presenter": 7}
+    presenter, other = _people()
+    host = SimpleNamespace(presenter_id=presenter.id, live_document_id=None, live_page=1)
+    by = presenter.username
+    assert turn_page(host, presenter, 42, PAGES, "4") == {"document_id": 42, "page": 4, "by": by}
+    assert live_state(host) == {
+        "document_id": 42,
+        "page": 4,
+        "presenter": by,
+        "presenter_name": presenter.display_name,
+    }
     with pytest.raises(DomainError) as caught:
-        turn_page(host, 8, 42, PAGES, 2)
+        turn_page(host, other, 42, PAGES, 2)
     assert (caught.value.code, caught.value.status) == ("not_presenter", 403)
     with pytest.raises(DomainError) as caught:
-        turn_page(host, 7, 42, PAGES, 6)
+        turn_page(host, presenter, 42, PAGES, 6)
     assert caught.value.code == "page_out_of_range"
     assert live_state(host)["page"] == 4  # refused turns change nothing
 
@@ -64,11 +72,16 @@ def test_turn_page_is_for_the_presenter_only(app):
 # -- private notes -------------------------------------------------------------------------
 
 
-def _users() -> tuple[int, int]:
+def _people() -> tuple[User, User]:
     first = User(username="ghichu.mot", full_name="Người Một", password_hash="-")
     second = User(username="ghichu.hai", full_name="Người Hai", password_hash="-")
     db.session.add_all([first, second])
     db.session.commit()
+    return first, second
+
+
+def _users() -> tuple[int, int]:
+    first, second = _people()
     return first.id, second.id
 
 

@@ -206,7 +206,7 @@ def test_followers_see_the_presenters_page(people, meeting):
     chair.refused("change_page", "page_out_of_range", document_id=doc, page=99)
     chair.refused("change_page", "page_out_of_range", document_id=doc, page=0)
     chair.refused("change_page", "invalid_page", document_id=doc, page="ba")
-    chair.refused("change_page", "document_not_found", document_id=HUGE_ID, page=1)
+    chair.refused("change_page", "invalid_id", document_id=HUGE_ID, page=1)
     # sentinel: the next page the chair shows is the first page_changed anyone receives
     chair.ok("change_page", document_id=doc, page=4)
     for member, mark in zip(followers, marks, strict=True):
@@ -221,13 +221,17 @@ def test_followers_see_the_presenters_page(people, meeting):
 def test_an_intruder_cannot_join_or_act(people, meeting, live_server, tokens):
     chair, follower = joined(people, meeting, "chutich", "daibieu")
     intruder = people("daibieu.tayloc", notifications=True)  # a delegate of another ward
-    intruder.refused("join", "not_participant", meeting_id=meeting["id"])
+    # a meeting the intruder may not see is answered like a missing one
+    intruder.refused("join", "meeting_not_found", meeting_id=meeting["id"])
     doc = meeting["document_id"]
     # naming the meeting in each event does not help either
-    intruder.refused("change_page", "not_participant", meeting_id=meeting["id"],
+    intruder.refused("change_page", "meeting_not_found", meeting_id=meeting["id"],
                      document_id=doc, page=2)
-    intruder.refused("request_floor", "not_participant", meeting_id=meeting["id"])
-    intruder.refused("open_vote", "not_participant", meeting_id=meeting["id"], question="?")
+    intruder.refused("request_floor", "meeting_not_found", meeting_id=meeting["id"])
+    intruder.refused("open_vote", "meeting_not_found", meeting_id=meeting["id"], question="?")
+    # a member of the organisation who was not invited may see it, but not take part
+    member = people("vanthu")
+    member.refused("join", "not_participant", meeting_id=meeting["id"])
 
     chair.ok("change_page", document_id=doc, page=2)
     follower.ok("request_floor")
@@ -363,7 +367,7 @@ def test_vote_open_cast_tally_close(people, meeting, live_server, tokens):
     yes_voter.refused("cast_vote", "already_voted", vote_id=vote_id, choice="no")
     absentee.refused("cast_vote", "not_present", vote_id=vote_id, choice="yes")
     secretary.refused("cast_vote", "invalid_choice", vote_id=vote_id, choice="có")
-    secretary.refused("cast_vote", "vote_not_found", vote_id=HUGE_ID, choice="yes")
+    secretary.refused("cast_vote", "invalid_id", vote_id=HUGE_ID, choice="yes")
     secretary.ok("cast_vote", vote_id=vote_id, choice="abstain")  # sentinel
     secretary.wait("vote_tally", lambda d: d["cast"] == 4)
     assert [t["cast"] for t in yes_voter.received("vote_tally")] == [1, 2, 3, 4]

@@ -1,0 +1,43 @@
+"""How every feature checks access: once per call, by the handler.
+
+The model is Indico's request handlers (``_process_args`` then ``_check_access``):
+
+1. **Load.** The handler (an HTTP view or a Socket.IO event) loads the object and the
+   caller's standing in it with one loader of the feature (``meetings.access.standing``):
+   a 404 when the object does not exist *or* the caller may not even know it exists.
+2. **Check.** The handler asks the standing for the one right the call needs:
+   ``standing.require(MeetingRight.MANAGE)``. Nothing is queried again: the standing
+   holds everything the answer depends on.
+3. **Act.** The rule function receives the standing (never the bare user) and trusts it;
+   it does not check access again. It may still read it for rules that depend on who
+   acts ("the chair may end someone else's turn").
+
+A feature declares its rights as an enum and subclasses :class:`Standing`.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from core.errors import Forbidden, NotFound
+
+
+class Standing:
+    """The caller's standing in one object, loaded once per call.
+
+    Subclasses implement :meth:`has` and say, per right, which refusal a caller without
+    it gets (:meth:`refusal`)."""
+
+    def has(self, right: enum.Enum) -> bool:
+        raise NotImplementedError
+
+    def refusal(self, right: enum.Enum) -> NotFound | Forbidden:
+        raise NotImplementedError
+
+    def require(self, *rights: enum.Enum) -> Any:
+        """Refuse the call unless the caller has every right; returns the standing."""
+        for right in rights:
+            if not self.has(right):
+                raise self.refusal(right)
+        return self

@@ -1,0 +1,92 @@
+"""One commit per call, and side effects only after it.
+
+Every HTTP view (through :class:`CommittingBlueprint`) and every Socket.IO event (through
+``core.realtime.socket_event``) runs the same way:
+
+1. the handler loads, checks and calls rule functions, which only ``flush``;
+2. a successful call (a 2xx/3xx response, an ``ok`` ack) commits once;
+3. then the callbacks queued with :func:`after_commit` run — broadcasts, notifications —
+   so nobody hears of a change that was rolled back;
+4. a refused call (a ``DomainError``, a 4xx page or a crash) rolls back and the queued
+   callbacks are dropped.
+
+Rule functions never commit and never emit directly: they queue with ``after_commit``
+or :func:`emit_after_commit`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, g
+from flask.typing import ResponseReturnValue, RouteCallable
+
+from core.extensions import db, socketio
+
+_PENDING = "sohoa_after_commit"
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the call's transaction has committed (never before)."""
+    g.setdefault(_PENDING, []).append(callback)
+
+
+def emit_after_commit(event: str, payload: dict[str, Any], to: str, namespace: str) -> None:
+    """Send a Socket.IO event once the call's transaction has committed."""
+    after_commit(lambda: socketio.emit(event, payload, to=to, namespace=namespace))
+
+
+def begin() -> None:
+    """Start a call with nothing queued (a previous call's leftovers never leak in)."""
+    g.pop(_PENDING, None)
+
+
+def commit() -> None:
+    """Commit the call's work once, then run what was queued for after the commit."""
+    db.session.commit()
+    for callback in g.pop(_PENDING, []):
+        callback()
+
+
+def roll_back() -> None:
+    """Undo the call's work and drop what was queued."""
+    db.session.rollback()
+    g.pop(_PENDING, None)
+
+
+def committing(view: Callable[..., Any]) -> RouteCallable:
+    """Wrap an HTTP view: commit once on success (status < 400), roll back otherwise."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        begin()
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except BaseException:
+            roll_back()
+            raise
+        if response.status_code >= 400:
+            roll_back()
+        else:
+            commit()
+        return response
+
+    return wrapper
+
+
+class CommittingBlueprint(Blueprint):
+    """A blueprint whose every view commits once (see the module docstring)."""
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: RouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
+        if view_func is not None:
+            view_func = committing(view_func)
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)

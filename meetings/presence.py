@@ -1,0 +1,172 @@
+"""Presence and attendance (điểm danh): devices in the room, check-in by joining, by the
+door QR or by the secretary, and the counts everyone sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from core.db import utcnow
+from core.errors import DomainError, NotFound
+from core.extensions import db
+from meetings.access import MeetingStanding
+from meetings.models import (
+    Attendance,
+    CheckInMethod,
+    Meeting,
+    MeetingConnection,
+    MeetingStatus,
+    Participant,
+)
+from meetings.services import require_not_ended
+from meetings.shapes import participant_dict
+
+DOOR_QR_MAX_AGE = 12 * 3600
+
+
+def participant_named(meeting: Meeting, username: str) -> Participant:
+    """The meeting's participant with this username, or a clear 404."""
+    target = next((p for p in meeting.participants if p.user.username == username), None)
+    if target is None:
+        raise NotFound("participant_not_found", _l("Người này không có trong thành phần cuộc họp."))
+    return target
+
+
+def mark_present(participant: Participant, method: CheckInMethod) -> bool:
+    """Check a participant in; True when their attendance changed."""
+    if participant.attendance == Attendance.PRESENT:
+        return False
+    participant.attendance = Attendance.PRESENT
+    participant.checked_in_at = utcnow()
+    participant.check_in_method = method
+    participant.absence_reason = None
+    db.session.flush()
+    return True
+
+
+def enter(attendee: MeetingStanding, sid: str) -> int | None:
+    """A device of a participant enters the room: check-in and its connection (writes only).
+
+    Joining checks in only someone not yet marked: an absence the secretary recorded
+    stands until the secretary changes it. Returns the meeting the device was in before,
+    when it moves from another room."""
+    meeting, participant = attendee.meeting, attendee.attendee
+    if meeting.status == MeetingStatus.IN_PROGRESS and participant.attendance == Attendance.INVITED:
+        mark_present(participant, CheckInMethod.JOIN)
+    previous = None
+    connection = db.session.get(MeetingConnection, sid)
+    if connection is not None and connection.meeting_id != meeting.id:
+        previous = connection.meeting_id
+        db.session.delete(connection)
+        db.session.flush()
+        connection = None
+    if connection is None:
+        db.session.add(MeetingConnection(sid=sid, meeting_id=meeting.id, user_id=attendee.user.id))
+    db.session.flush()
+    return previous
+
+
+def leave(sid: str) -> tuple[int, int] | None:
+    """A device left; returns (meeting id, user id) of the room it was in."""
+    connection = db.session.get(MeetingConnection, sid)
+    if connection is None:
+        return None
+    where = (connection.meeting_id, connection.user_id)
+    db.session.delete(connection)
+    db.session.flush()
+    return where
+
+
+def present_count(meeting_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(
+                Participant.meeting_id == meeting_id, Participant.attendance == Attendance.PRESENT
+            )
+        )
+        or 0
+    )
+
+
+def presence_change(meeting_id: int, user_id: int) -> dict[str, Any]:
+    """The ``presence_changed`` event: one participant's new state and the counts.
+
+    A delta, not the whole list: with 300 devices joining, whole lists would cost
+    O(n²) bytes; clients hold the list from their join ack."""
+    participant = db.session.scalar(
+        select(Participant).where(
+            Participant.meeting_id == meeting_id, Participant.user_id == user_id
+        )
+    )
+    online = db.session.scalar(
+        select(func.count())
+        .select_from(MeetingConnection)
+        .where(MeetingConnection.meeting_id == meeting_id, MeetingConnection.user_id == user_id)
+    )
+    total = db.session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.meeting_id == meeting_id)
+    )
+    change: dict[str, Any] = {"present": present_count(meeting_id), "total": total}
+    if participant is not None:
+        change |= participant_dict(participant, online=bool(online))
+    return change
+
+
+def presence(meeting: Meeting) -> dict[str, Any]:
+    """Everyone invited, with attendance and whether a device of theirs is in the room."""
+    online = set(
+        db.session.scalars(
+            select(MeetingConnection.user_id).where(MeetingConnection.meeting_id == meeting.id)
+        )
+    )
+    people = [participant_dict(p, online=p.user_id in online) for p in meeting.participants]
+    present = sum(1 for p in meeting.participants if p.attendance == Attendance.PRESENT)
+    return {"participants": people, "present": present, "total": len(people)}
+
+
+def record_attendance(
+    organiser: MeetingStanding, username: str, status: str, reason: str | None = None
+) -> Participant:
+    """The secretary marks someone present, or absent with a reason."""
+    require_not_ended(organiser.meeting)
+    target = participant_named(organiser.meeting, username)
+    if status == Attendance.PRESENT:
+        mark_present(target, CheckInMethod.SECRETARY)
+        return target
+    if not (reason or "").strip():
+        raise DomainError("missing_reason", _l("Cần ghi lý do vắng mặt."), 422)
+    target.attendance, target.absence_reason = Attendance.ABSENT, reason
+    target.checked_in_at, target.check_in_method = None, CheckInMethod.SECRETARY
+    db.session.flush()
+    return target
+
+
+def _door_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="meeting-door-qr")
+
+
+def door_token(meeting: Meeting) -> str:
+    """The code in the QR at the meeting-room door."""
+    return _door_serializer().dumps({"meeting": meeting.id})
+
+
+def check_in_by_qr(attendee: MeetingStanding, token: str) -> Participant:
+    """A participant scans the door QR with their own device."""
+    try:
+        data = _door_serializer().loads(token, max_age=DOOR_QR_MAX_AGE)
+    except SignatureExpired:
+        raise DomainError("qr_expired", _l("Mã QR điểm danh đã hết hạn."), 410) from None
+    except BadSignature:
+        raise DomainError("invalid_qr", _l("Mã QR điểm danh không hợp lệ."), 422) from None
+    if data.get("meeting") != attendee.meeting.id:
+        raise DomainError("qr_other_meeting", _l("Mã QR này thuộc cuộc họp khác."), 422)
+    require_not_ended(attendee.meeting)
+    participant = attendee.attendee
+    mark_present(participant, CheckInMethod.QR)
+    return participant

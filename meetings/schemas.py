@@ -1,0 +1,210 @@
+"""Request schemas of the meetings API and of the ``/meetings`` namespace (one per call)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+from core.schemas import (
+    Count,
+    Day,
+    Flag,
+    Moment,
+    NoBool,
+    NoNul,
+    OptionalRowId,
+    OrgCode,
+    RowId,
+    Schema,
+    ShortText,
+    Title,
+    Username,
+)
+from meetings.models import MeetingKind, VoteChoice
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+Minutes = Annotated[
+    Annotated[int, NoBool, Field(ge=1, le=600)] | None, BeforeValidator(_blank_is_none)
+]
+OptionalUsername = Annotated[Username | None, BeforeValidator(_blank_is_none)]
+MEETING_CODES = {
+    "title": "invalid_title",
+    "organization": "unknown_organization",
+    "starts_at": "invalid_datetime",
+    "ends_at": "invalid_datetime",
+    "kind": "invalid_kind",
+    "participants": "invalid_participants",
+    "participant_organizations": "invalid_participants",
+    "chair": "unknown_user",
+    "secretary": "unknown_user",
+}
+
+
+class MeetingIn(Schema):
+    """A meeting as scheduled (POST, the form, and a PATCH merged onto the stored one)."""
+
+    error_codes = MEETING_CODES
+    title: Title
+    organization: OrgCode
+    starts_at: Moment
+    ends_at: Moment
+    location: ShortText = ""
+    confidential: Flag = False
+    chair: Username
+    secretary: Username
+    kind: MeetingKind = MeetingKind.REGULAR
+    participants: list[Username] = Field(default_factory=list, max_length=1000)
+    participant_organizations: list[OrgCode] = Field(default_factory=list, max_length=100)
+
+
+class MeetingPatch(Schema):
+    """Any of a meeting's fields; the rest stay as they are."""
+
+    error_codes = MEETING_CODES
+    title: Title | None = None
+    organization: OrgCode | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    location: ShortText | None = None
+    confidential: Flag | None = None
+    chair: Username | None = None
+    secretary: Username | None = None
+    kind: MeetingKind | None = None
+    participants: list[Username] | None = Field(default=None, max_length=1000)
+    participant_organizations: list[OrgCode] | None = Field(default=None, max_length=100)
+
+
+AGENDA_CODES = {"title": "invalid_title", "planned_minutes": "invalid_duration"}
+
+
+class AgendaItemIn(Schema):
+    error_codes = AGENDA_CODES
+    title: Title
+    presenter: OptionalUsername = None
+    planned_minutes: Minutes = None
+
+
+class AgendaItemPatch(Schema):
+    error_codes = AGENDA_CODES
+    title: Title | None = None
+    presenter: OptionalUsername = None
+    planned_minutes: Minutes = None
+
+
+class AgendaOrderIn(Schema):
+    error_codes = {"order": "invalid_order", "order.*": "invalid_id"}
+    order: list[RowId] = Field(min_length=1, max_length=500)
+
+
+class UploadForm(Schema):
+    """The form fields beside the uploaded files."""
+
+    agenda_item_id: OptionalRowId = None
+    title: ShortText | None = None
+
+
+class CommentIn(Schema):
+    error_codes = {"text": "invalid_comment", "page": "invalid_page"}
+    text: Annotated[str, Field(min_length=1, max_length=5000), NoNul]
+    page: Annotated[Count | None, BeforeValidator(_blank_is_none)] = None
+
+
+class NoteIn(Schema):
+    error_codes = {"text": "note_too_long"}
+    text: Annotated[str, Field(max_length=5000), NoNul] = ""
+
+
+class GuestIn(Schema):
+    error_codes = {"name": "invalid_name"}
+    name: Annotated[str, Field(min_length=1, max_length=200), NoNul]
+    affiliation: ShortText = ""
+
+
+class InRoom(Schema):
+    """Events after ``join`` apply to the joined meeting unless they name one."""
+
+    meeting_id: RowId | None = None
+
+
+class AttendanceIn(InRoom):
+    error_codes = {"status": "invalid_attendance", "reason": "missing_reason"}
+    user: Username
+    status: Literal["present", "absent"]
+    reason: Annotated[str, Field(max_length=500), NoNul] | None = None
+
+
+class CheckInIn(Schema):
+    error_codes = {"code": "invalid_qr"}
+    code: Annotated[str, Field(min_length=1, max_length=2000), NoNul]
+
+
+class TaskIn(Schema):
+    error_codes = {"organization": "unknown_organization", "deadline": "invalid_deadline"}
+    organization: OrgCode
+    description: Annotated[str, Field(min_length=1, max_length=5000), NoNul]
+    deadline: Day
+
+
+class ConclusionIn(Schema):
+    error_codes = {
+        "text": "invalid_conclusion",
+        "tasks": "invalid_tasks",
+        "tasks.*.deadline": "invalid_deadline",
+        "tasks.*.organization": "unknown_organization",
+        "tasks.*.description": "invalid_tasks",
+    }
+    text: Annotated[str, Field(min_length=1, max_length=10_000), NoNul]
+    agenda_item_id: OptionalRowId = None
+    tasks: list[TaskIn] = Field(default_factory=list, max_length=50)
+
+
+class MinutesIn(Schema):
+    error_codes = {"text": "invalid_minutes"}
+    text: Annotated[str, Field(min_length=1, max_length=100_000), NoNul]
+
+
+# -- the /meetings namespace ------------------------------------------------------------
+
+
+class JoinIn(Schema):
+    meeting_id: RowId
+
+
+class PageIn(InRoom):
+    error_codes = {"page": "invalid_page"}
+    document_id: RowId
+    page: Annotated[int, NoBool]  # its range is the document's: check_page
+
+
+class PresenterIn(InRoom):
+    user: Username
+
+
+class AgendaItemRef(InRoom):
+    agenda_item_id: RowId
+
+
+class FloorIn(InRoom):
+    user: OptionalUsername = None
+
+
+class OpenVoteIn(InRoom):
+    error_codes = {"question": "invalid_question"}
+    question: Annotated[str, Field(min_length=1, max_length=500), NoNul]
+    agenda_item_id: OptionalRowId = None
+    secret: Flag = False
+
+
+class BallotIn(InRoom):
+    error_codes = {"choice": "invalid_choice"}
+    vote_id: RowId
+    choice: VoteChoice
+
+
+class VoteRef(InRoom):
+    vote_id: RowId
