@@ -13,6 +13,9 @@
  * Each PDF is loaded once per document id (HTTP range requests, only the bytes needed) and
  * kept; after each page is drawn the container gets data-document-id, data-page and
  * data-rendered="1" (data-rendered="0" while a new drawing is in progress).
+ *
+ * Its base styles are in static/css/live-document.css: link it before the page's own
+ * stylesheet (which may override them, e.g. through the --ld-* custom properties).
  */
 import * as pdfjsLib from '/static/vendor/pdfjs/pdf.min.js';
 
@@ -79,59 +82,6 @@ const ICONS = {
   fitPage: 'M8 3H5a2 2 0 0 0-2 2v3M16 3h3a2 2 0 0 1 2 2v3M8 21H5a2 2 0 0 1-2-2v-3M16 21h3a2 2 0 0 0 2-2v-3',
 };
 
-const STYLE_ID = 'live-document-base-styles';
-const BASE_CSS = `
-.ld { position: relative; display: flex; flex-direction: column; min-height: 0; height: 100%;
-  background: var(--ld-bg, #e9ebef); container-type: inline-size; }
-.ld-stage { position: relative; flex: 1; min-height: 0; overflow: auto; -webkit-overflow-scrolling: touch;
-  overscroll-behavior: contain; touch-action: pan-y pinch-zoom; outline: none; }
-.ld-sheet { display: flex; justify-content: center; padding: var(--ld-pad, 12px); min-height: 100%; box-sizing: border-box; }
-.ld-fit-page .ld-sheet { align-items: center; }
-.ld-sheet canvas.ld-placeholder { display: none; }
-.ld-sheet canvas { display: block; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.18), 0 6px 20px rgba(0,0,0,.08); }
-.ld-status { position: absolute; inset: 0; display: grid; place-items: center; padding: 2rem; text-align: center;
-  color: var(--ld-muted, #5d6676); pointer-events: none; }
-.ld-status[hidden] { display: none; }
-.ld-status .ld-status-box { pointer-events: auto; background: rgba(255,255,255,.94); border-radius: 12px; padding: 1rem 1.25rem;
-  box-shadow: 0 2px 10px rgba(0,0,0,.08); max-width: 28rem; }
-.ld-spinner { width: 28px; height: 28px; margin: 0 auto .5rem; border-radius: 50%; border: 3px solid rgba(0,0,0,.12);
-  border-top-color: var(--ld-accent, #a3201d); animation: ld-spin .8s linear infinite; }
-@keyframes ld-spin { to { transform: rotate(360deg); } }
-.ld-bar { display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: .5rem; padding: .5rem .75rem;
-  background: #fff; border-top: 1px solid var(--ld-line, #e3e6ec); }
-.ld-nav { display: flex; align-items: center; gap: .5rem; }
-.ld-bar-end { display: flex; justify-content: flex-end; }
-.ld-where { display: flex; flex-direction: column; align-items: center; min-width: 12.5em; line-height: 1.2; }
-.ld-bar button { display: inline-flex; align-items: center; justify-content: center; gap: .35rem; min-width: 48px; min-height: 48px;
-  padding: 0 .8rem; border-radius: 12px; border: 1px solid var(--ld-line, #e3e6ec); background: #fff; color: inherit;
-  font: inherit; font-weight: 600; cursor: pointer; }
-.ld-bar button:disabled { opacity: .4; cursor: default; }
-.ld-bar button:not(:disabled):active { background: #f1f2f5; }
-.ld-indicator { font-weight: 700; font-size: 1.05rem; font-variant-numeric: tabular-nums; text-align: center; white-space: nowrap; }
-.ld-mode { font-size: .78rem; font-weight: 600; color: var(--ld-muted, #5d6676); white-space: nowrap; }
-.ld-mode::before { content: ""; display: inline-block; width: .55em; height: .55em; border-radius: 50%; margin-right: .4em;
-  background: currentColor; vertical-align: .05em; }
-.ld-mode[data-mode="presenting"] { color: var(--ld-accent, #a3201d); }
-.ld-mode[data-mode="following"] { color: var(--ld-ok, #1f7a4d); }
-.ld-mode[data-mode="browsing"] { color: var(--ld-warn, #9a6700); }
-.ld-follow { position: absolute; left: 50%; bottom: calc(72px + env(safe-area-inset-bottom, 0px)); transform: translateX(-50%);
-  z-index: 5; display: inline-flex; align-items: center; gap: .5rem; min-height: 56px; padding: .5rem 1.4rem .5rem 1.1rem;
-  border: 0; border-radius: 999px; background: var(--ld-accent, #a3201d); color: #fff; font: inherit; font-weight: 700;
-  font-size: 1.05rem; cursor: pointer; box-shadow: 0 6px 22px rgba(0,0,0,.28); white-space: nowrap; max-width: calc(100% - 24px); }
-.ld-follow[hidden] { display: none; }
-.ld-bar button span { white-space: nowrap; }
-@container (max-width: 700px) { .ld-fit-label { display: none; } }
-.ld-follow small { font-weight: 500; opacity: .9; font-size: .85rem; }
-`;
-
-function ensureStyles() {
-  if (document.getElementById(STYLE_ID)) return;
-  const style = document.createElement('style');
-  style.id = STYLE_ID;
-  style.textContent = BASE_CSS;
-  document.head.prepend(style); // first, so page styles can override
-}
-
 function isEditable(target) {
   if (!target || !(target instanceof Element)) return false;
   return Boolean(target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]'));
@@ -178,7 +128,6 @@ export class LiveDocument {
     this._drawn = null; // {documentId, page, width, height} of the canvas on screen
     this._listeners = [];
 
-    ensureStyles();
     this._build();
     this._bind(keyboard);
     this._updateChrome();

@@ -207,3 +207,50 @@ def test_delegate_catches_up_after_a_dropped_connection(page, meeting):
     # And the room works again both ways: the next page turn arrives live.
     turn_to(chair, 5)
     expect_page(delegate, 5)
+
+
+def watched(page_factory, problems: list[str]):
+    """The page factory, recording every page error and console error into `problems`."""
+
+    def open_page(kind: str = "phone", **options) -> Page:
+        opened = page_factory(kind, **options)
+
+        def on_console(msg) -> None:
+            if msg.type == "error":
+                problems.append(f"{kind}: console.error: {msg.text}")
+
+        opened.on("console", on_console)
+        opened.on("pageerror", lambda exc: problems.append(f"{kind}: pageerror: {exc}"))
+        return opened
+
+    return open_page
+
+
+def test_room_runs_without_script_errors(page, meeting):
+    """A module that fails to load or throws shows up here, not only as a dead button."""
+    problems: list[str] = []
+    chair = open_room(watched(page, problems), "chutich", meeting["id"])
+    delegate = open_room(watched(page, problems), "daibieu", meeting["id"], kind="phone")
+
+    # The delegate asks for the floor; the chair sees the request and gives it.
+    delegate.locator("#tab-speakers").click()
+    delegate.locator("#floor-request").click()
+    expect(delegate.locator("#floor-position")).to_contain_text("vị trí số 1")
+    chair.locator("#tab-speakers").click()
+    expect(chair.locator("#queue-list .queue-item")).to_have_count(1)
+    chair.locator(".queue-grant").click()
+    expect(delegate.locator("#speaking-name")).to_have_text("Lê Văn Cường (Bạn)")
+    expect(chair.locator("#queue-empty")).to_be_visible()
+
+    # A vote: opened by the chair, cast by the delegate, closed, the result on both screens.
+    chair.locator("#tab-vote").click()
+    chair.fill("#vote-question-input", "Thông qua chương trình họp")
+    chair.locator("#vote-open-submit").click()
+    delegate.get_by_role("button", name="Đồng ý", exact=True).click()
+    expect(chair.locator("#vote-tally-text")).to_have_text("Đã biểu quyết 1/2")
+    chair.locator("#vote-close").click()
+    chair.locator("#vote-close").click()
+    for room in (chair, delegate):
+        expect(room.locator(".result-card.is-latest .result-yes .result-count")).to_have_text("1")
+
+    assert problems == []

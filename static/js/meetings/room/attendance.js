@@ -1,0 +1,126 @@
+/**
+ * The attendance panel: who is present, absent or not checked in, who is online, and (for
+ * the chair and the secretary) marking someone present or absent with a reason.
+ */
+import { $, fmt, h, initials } from './dom.js';
+import { ME, T, nameOf, roleLabel } from './config.js';
+import { request, socket } from './connection.js';
+import { state } from './state.js';
+import { renderVote } from './votes.js';
+
+const openAbsenceForms = new Set(); // users whose "absent: reason" form is open
+
+function markAttendance(user, status, reason = null) {
+  return request('mark_attendance', { user, status, reason });
+}
+
+/** Merge one participant's change and the new counts into the known list. */
+function mergePresence(change) {
+  const list = state.presence.participants.slice();
+  if (change.user) {
+    const { present, total, ...person } = change;
+    const i = list.findIndex((p) => p.user === person.user);
+    if (i >= 0) list[i] = { ...list[i], ...person };
+    else list.push(person);
+  }
+  return {
+    participants: list,
+    present: change.present ?? state.presence.present,
+    total: change.total ?? state.presence.total,
+  };
+}
+
+/** The whole list (join ack) or one participant's change plus the counts (presence_changed). */
+export function applyPresence(presence) {
+  if (!presence) return;
+  state.presence = Array.isArray(presence.participants)
+    ? { participants: presence.participants, present: presence.present, total: presence.total }
+    : mergePresence(presence);
+  const mine = state.presence.participants.find((p) => p.user === ME.user);
+  if (mine) state.attendance = mine.attendance;
+  renderPresence();
+  renderVote();
+}
+
+function renderSummary({ participants, present, total }) {
+  const online = participants.filter((p) => p.online).length;
+  $('#attendance-summary').replaceChildren(
+    h('div', { class: 'summary-big' }, h('strong', {}, `${present}`), h('span', {}, `/${total}`)),
+    h('div', { class: 'summary-text' }, h('strong', {}, fmt(T.presentCount, { present, total })), h('small', {}, fmt(T.onlineCount, { n: online }))),
+  );
+  const badge = $('#badge-attendance');
+  badge.hidden = !total;
+  badge.textContent = `${present}/${total}`;
+}
+
+function toggleAbsenceForm(user, open) {
+  if (open) openAbsenceForms.add(user);
+  else openAbsenceForms.delete(user);
+  renderPresence();
+  if (open) $(`#absence-${CSS.escape(user)} input`)?.focus();
+}
+
+function personActions(p) {
+  const present = () => markAttendance(p.user, 'present').catch(() => {}); // request() showed the error
+  return h(
+    'div',
+    { class: 'person-actions' },
+    p.attendance !== 'present' ? h('button', { type: 'button', class: 'btn btn-sm btn-ok-outline', onclick: present }, T.markPresent) : null,
+    p.attendance !== 'absent'
+      ? h('button', { type: 'button', class: 'btn btn-sm', onclick: () => toggleAbsenceForm(p.user, true) }, T.markAbsent)
+      : null,
+  );
+}
+
+function absenceForm(p) {
+  const submit = (e) => {
+    e.preventDefault();
+    const input = e.currentTarget.querySelector('input');
+    const reason = input.value.trim();
+    if (!reason) {
+      input.focus();
+      return;
+    }
+    markAttendance(p.user, 'absent', reason).then(() => toggleAbsenceForm(p.user, false), () => {});
+  };
+  return h(
+    'form',
+    { class: 'absence-form', id: `absence-${p.user}`, onsubmit: submit },
+    h('input', { class: 'input', name: 'reason', required: true, maxlength: '500', placeholder: T.reasonPlaceholder, 'aria-label': T.reasonPlaceholder }),
+    h('button', { type: 'submit', class: 'btn btn-sm btn-primary' }, T.save),
+    h('button', { type: 'button', class: 'btn btn-sm btn-ghost', onclick: () => toggleAbsenceForm(p.user, false) }, T.cancel),
+  );
+}
+
+function attendanceBadge(attendance) {
+  if (attendance === 'present') return h('span', { class: 'badge badge-ok' }, T.present);
+  if (attendance === 'absent') return h('span', { class: 'badge badge-red' }, T.absent);
+  return h('span', { class: 'badge' }, T.invited);
+}
+
+function personRow(p) {
+  return h(
+    'li',
+    { class: `person${p.user === ME.user ? ' is-me' : ''}`, dataset: { user: p.user, attendance: p.attendance, online: p.online ? '1' : '0' } },
+    h('span', { class: `person-avatar${p.online ? ' is-online' : ''}`, 'aria-hidden': 'true' }, initials(p.name)),
+    h(
+      'div',
+      { class: 'person-body' },
+      h('strong', { class: 'person-name' }, nameOf(p.user, p.name)),
+      h('span', { class: 'person-meta' }, roleLabel(p.role)),
+      p.attendance === 'absent' && p.absence_reason ? h('small', { class: 'person-reason' }, fmt(T.reason, { reason: p.absence_reason })) : null,
+      h('span', { class: 'person-badges' }, attendanceBadge(p.attendance), p.online ? h('span', { class: 'badge badge-blue' }, T.online) : null),
+    ),
+    ME.can_manage ? personActions(p) : null,
+    ME.can_manage && openAbsenceForms.has(p.user) ? absenceForm(p) : null,
+  );
+}
+
+function renderPresence() {
+  renderSummary(state.presence);
+  $('#people-list').replaceChildren(...state.presence.participants.map(personRow));
+}
+
+export function initAttendance() {
+  socket.on('presence_changed', applyPresence);
+}

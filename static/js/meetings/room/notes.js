@@ -1,0 +1,95 @@
+/** Private notes (ghi chú riêng): one text per document page, saved as the user types. */
+import { $, fmt } from './dom.js';
+import { M, T, URLS } from './config.js';
+import { api, serverMessage } from './api.js';
+import { socket } from './connection.js';
+import { toast } from './notices.js';
+
+const SAVE_DELAY_MS = 800;
+const RETRY_DELAY_MS = 5000;
+
+const area = $('#note-text');
+const label = $('#note-label');
+const status = $('#note-status');
+const byDoc = new Map(); // document id -> Promise<{page: text}>
+const loaded = new Map(); // document id -> {page: text}
+let current = null; // {documentId, page}
+let dirty = null; // {documentId, page, text}
+let timer = null;
+
+function url(documentId, page) {
+  const base = URLS.notes.replace('{id}', String(documentId));
+  return page == null ? base : `${base}/${page}`;
+}
+
+/** A document's notes, asked once; a refusal counts as no notes, a network failure is asked again. */
+function fetchNotes(documentId) {
+  if (!byDoc.has(documentId)) {
+    const keep = (data) => {
+      loaded.set(documentId, data || {});
+      return loaded.get(documentId);
+    };
+    const promise = api.get(url(documentId)).then(keep, (err) => {
+      if (err.status) return keep({});
+      byDoc.delete(documentId);
+      return {};
+    });
+    byDoc.set(documentId, promise);
+  }
+  return byDoc.get(documentId);
+}
+
+function setStatus(kind) {
+  status.dataset.state = kind || '';
+  status.textContent = { saving: T.saving, saved: T.saved, failed: T.saveFailed }[kind] || '';
+}
+
+async function save() {
+  clearTimeout(timer);
+  const note = dirty;
+  if (!note) return;
+  dirty = null;
+  setStatus('saving');
+  try {
+    await api.put(url(note.documentId, note.page), { text: note.text });
+    const notesOfDoc = loaded.get(note.documentId);
+    if (notesOfDoc) notesOfDoc[String(note.page)] = note.text;
+    if (!dirty) setStatus('saved');
+  } catch (err) {
+    toast(serverMessage(err), 'error'); // nothing shown when the server sent no message
+    if (!dirty) dirty = note; // keep it for the next try
+    setStatus('failed');
+    timer = setTimeout(save, RETRY_DELAY_MS);
+  }
+}
+
+const isCurrent = (documentId, page) => current && current.documentId === documentId && current.page === page;
+
+/** The viewer now shows `page` of `documentId`: save the previous note, load this one. */
+export async function showNotes(documentId, page) {
+  if (isCurrent(documentId, page)) return;
+  if (dirty) save();
+  current = { documentId, page };
+  const doc = M.documents.find((d) => d.id === documentId);
+  label.textContent = fmt(T.notesFor, { page, title: doc ? doc.title : '' });
+  area.disabled = true;
+  const data = await fetchNotes(documentId);
+  if (!isCurrent(documentId, page)) return;
+  area.value = data[String(page)] || '';
+  area.disabled = false;
+  setStatus(null);
+}
+
+export function initNotes() {
+  label.textContent = T.notesNoPage;
+  area.addEventListener('input', () => {
+    if (!current) return;
+    dirty = { ...current, text: area.value };
+    setStatus(null);
+    clearTimeout(timer);
+    timer = setTimeout(save, SAVE_DELAY_MS);
+  });
+  area.addEventListener('blur', () => dirty && save());
+  window.addEventListener('pagehide', () => dirty && save());
+  socket.on('connect', () => dirty && save());
+}
