@@ -16,6 +16,7 @@ run: install vendor translations
 
 test: install-test vendor translations
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ] || [ -n "$$TEST_REDIS_URL" ]; then \
 	  echo "== database and socket tests again on $${TEST_DATABASE_URL:-SQLite} / $${TEST_REDIS_URL:-in-process queue} =="; \
@@ -61,6 +62,7 @@ messages: $(VENV)/.installed
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install-test vendor translations
 	$(BIN)/python -m bench

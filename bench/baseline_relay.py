@@ -24,6 +24,7 @@ from typing import Any
 import socketio
 from werkzeug.serving import run_simple
 
+from bench.common import wait_http
 from tests.support import ROOT, free_port
 
 NAMESPACE = "/meetings"
@@ -81,7 +82,6 @@ class BaselineServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> BaselineServer:
-        from bench.common import wait_http
 
         args = [sys.executable, "-m", "bench.baseline_relay", "--port", str(self.port)]
         if self.redis_url:

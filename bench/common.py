@@ -6,6 +6,7 @@ through tests.support.LiveServer, each bench with its own instance folder and da
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -25,9 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import engineio
+import psycopg
 import requests
 import socketio
 
+from core import create_app
+from core.extensions import db
+from core.security import create_or_update_user, issue_token
 from tests.support import ROOT, LiveServer, free_port
 
 README = ROOT / "bench" / "README.md"
@@ -152,7 +157,6 @@ def database(kind: str, instance: Path) -> Iterator[str]:
         return
     if kind != "postgresql":
         raise ValueError(f"unknown database {kind!r}")
-    import psycopg
 
     name = f"sohoa_bench_{os.getpid()}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
@@ -239,9 +243,6 @@ def create_users(server: LiveServer, prefix: str, count: int) -> dict[str, str]:
 
 
 def _make_users(prefix: str, count: int) -> None:
-    from core import create_app
-    from core.extensions import db
-    from core.security import create_or_update_user, issue_token
 
     app = create_app()
     tokens: dict[str, str] = {}
@@ -389,3 +390,19 @@ if __name__ == "__main__":
         _make_users(sys.argv[2], int(sys.argv[3]))
     else:
         sys.exit("usage: python -m bench.common make-users PREFIX COUNT")
+
+
+def record_run(
+    argv: list[str] | None,
+    parse: Callable[[list[str] | None], argparse.Namespace],
+    measure: Callable[[argparse.Namespace, list[str]], str],
+    section: Callable[[argparse.Namespace], str],
+) -> None:
+    """The ``main()`` of a benchmark: parse, measure, print, and (unless --no-readme)
+    write the figures into bench/README.md under the run's section."""
+    args = parse(argv)
+    shown = list(argv if argv is not None else sys.argv[1:])
+    text = measure(args, shown)
+    print(text)
+    if not args.no_readme:
+        update_readme(section(args), text)

@@ -25,7 +25,6 @@ import contextlib
 import multiprocessing as mp
 import os
 import queue
-import sys
 import threading
 import time
 from contextlib import ExitStack
@@ -46,12 +45,12 @@ from bench.common import (
     open_client,
     open_clients,
     private_redis,
+    record_run,
     recv,
     sohoa_cluster,
     split,
     summary_ms,
     today,
-    update_readme,
 )
 from core.sample_pdf import numbered_pdf
 
@@ -348,16 +347,16 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse(argv)
-    shown = list(argv if argv is not None else sys.argv[1:])
+def measure(args: argparse.Namespace, shown: list[str]) -> str:
     with ExitStack() as stack:
         setups = [baseline_setup(stack, args), sohoa_setup(stack, args)]
         base, ours = run_interleaved(setups, args)
-    text = report(args, shown, base, ours)
-    print(text)
-    if not args.no_readme:
-        update_readme(f"follow_presenter-{args.processes}proc-{args.database}", text)
+    return report(args, shown, base, ours)
+
+
+def main(argv: list[str] | None = None) -> None:
+    record_run(argv, parse, measure,
+               lambda args: f"follow_presenter-{args.processes}proc-{args.database}")
 
 
 if __name__ == "__main__":

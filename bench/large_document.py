@@ -20,19 +20,21 @@ import hashlib
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
 from bench.common import (
     command_line,
     create_meeting,
     machine,
+    record_run,
     sohoa_cluster,
     today,
-    update_readme,
 )
 from core.pdf import validate_pdf
 from core.sample_pdf import numbered_pdf
@@ -83,8 +85,6 @@ def first_page(server: LiveServer, meeting_id: int, size: int, mbps: float | Non
     `mbps` emulates a slow link (DevTools Network.emulateNetworkConditions, 40 ms latency);
     None is plain loopback. Bytes are the response bodies the browser received (the sum of
     Network.dataReceived dataLength), per request, at the moment data-rendered="1" is seen."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
     out: dict[str, Any] = {"mbps": mbps, "rendered": False, "requests": {}}
     requests: dict[str, dict[str, Any]] = out["requests"]
@@ -250,12 +250,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(argv)
-    shown = list(argv if argv is not None else sys.argv[1:])
-    text = report(args, shown, run(args))
-    print(text)
-    if not args.no_readme:
-        update_readme("large_document", text)
+    record_run(argv, parse, lambda args, shown: report(args, shown, run(args)),
+               lambda _args: "large_document")
 
 
 if __name__ == "__main__":

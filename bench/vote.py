@@ -19,7 +19,6 @@ import argparse
 import multiprocessing as mp
 import os
 import queue
-import sys
 import threading
 import time
 from typing import Any
@@ -35,12 +34,12 @@ from bench.common import (
     machine,
     open_client,
     open_clients,
+    record_run,
     recv,
     sohoa_cluster,
     split,
     summary_ms,
     today,
-    update_readme,
 )
 from core.sample_pdf import numbered_pdf
 
@@ -315,12 +314,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(argv)
-    shown = list(argv if argv is not None else sys.argv[1:])
-    text = report(args, shown, run(args))
-    print(text)
-    if not args.no_readme:
-        update_readme(f"vote-{args.database}", text)
+    record_run(argv, parse, lambda args, shown: report(args, shown, run(args)),
+               lambda args: f"vote-{args.database}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from core import extensions, wiring
 from core.config import DEFAULT_SECRET_KEY, PROJECT_ROOT, config_for, instance_path
 
 FEATURES = ("meetings", "signing", "enrollment", "classroom", "conference")
@@ -56,8 +57,6 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
             "pool_timeout": 30,
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
         }
-
-    from core import extensions, wiring
 
     wiring.init_extensions(app, extensions)
     wiring.register_kernel(app)

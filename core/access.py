@@ -18,9 +18,21 @@ A feature declares its rights as an enum and subclasses :class:`Standing`.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, TypeVar
 
 from core.errors import Forbidden, NotFound
+from core.extensions import db
+
+Row = TypeVar("Row")
+
+
+def owned_row(model: type[Row], row_id: int, not_found: NotFound, **owner: int) -> Row:
+    """The row with this id when it belongs to the owner the handler already checked
+    (``meeting_id=…``); a row of another owner is answered like a missing one."""
+    row = db.session.get(model, row_id)
+    if row is None or any(getattr(row, key) != value for key, value in owner.items()):
+        raise not_found
+    return row
 
 
 class Standing:

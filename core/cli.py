@@ -8,26 +8,27 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
 from sqlalchemy import select
 
+import core
+from core.audit import verify_chain
+from core.config import PROJECT_ROOT
 from core.errors import DomainError
 from core.extensions import db, socketio
+from core.models import Organization
+from core.security import create_or_update_user
+from core.seed import print_accounts, seed_demo
 
 
 def main() -> None:
-    from core import create_app
-
-    group = FlaskGroup(name="sohoa", create_app=lambda: create_app(), add_version_option=False)
+    group = FlaskGroup(name="sohoa", create_app=lambda: core.create_app(), add_version_option=False)
     group.help = "Sohoa: paperless meetings, enrollment, smart classrooms, conferences."
     group(prog_name="sohoa")
 
 
 def init_database() -> None:
     """Create or upgrade the schema with the migrations (create_all if there are none)."""
-    from flask_migrate import upgrade
-
-    from core.config import PROJECT_ROOT
-
     if (PROJECT_ROOT / "migrations" / "env.py").exists():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
     else:
@@ -46,8 +47,6 @@ def init_db_command() -> None:
 @with_appcontext
 def seed_demo_command() -> None:
     """Load the demo data (idempotent) and print the demo accounts."""
-    from core.seed import print_accounts, seed_demo
-
     accounts = seed_demo()
     db.session.commit()
     print_accounts(accounts)
@@ -69,8 +68,6 @@ def user_create_command(
     username: str, role: str, org_code: str, full_name: str | None, password_stdin: bool
 ) -> None:
     """Create or update an account and give it a role in an organisation."""
-    from core.security import create_or_update_user
-
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -93,8 +90,6 @@ def org_group() -> None:
 @with_appcontext
 def org_list_command() -> None:
     """Organisation codes and names, one a line."""
-    from core.models import Organization
-
     for org in db.session.scalars(select(Organization).order_by(Organization.id)):
         click.echo(f"{org.code}\t{org.name}")
 
@@ -108,8 +103,6 @@ def audit_group() -> None:
 @with_appcontext
 def audit_verify_command() -> None:
     """Recompute the chain; exit 1 at the first broken link."""
-    from core.audit import verify_chain
-
     report = verify_chain()
     if not report.ok:
         click.echo(f"BROKEN at entry {report.broken_at}: {report.reason}", err=True)

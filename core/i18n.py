@@ -7,6 +7,7 @@ from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import gettext as _
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -82,8 +83,6 @@ def parse_local_datetime(text: str) -> datetime:
 
 def role_label(role: str) -> str:
     """The role's name in the current language."""
-    from flask_babel import gettext as _
-
     labels = {
         "admin": _("Quản trị"),
         "chair": _("Chủ tọa"),

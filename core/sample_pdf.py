@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import random
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -63,18 +73,6 @@ def pad_pages(data: bytes, kb_per_page: int) -> bytes:
 
     Viewers never fetch it unless the page is drawn, so it models scanned pages for
     size benchmarks without changing what is shown."""
-    import io
-    import random
-
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        DecodedStreamObject,
-        DictionaryObject,
-        NameObject,
-        NumberObject,
-    )
-
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     rng = random.Random(7)
     for page in writer.pages:

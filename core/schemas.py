@@ -143,9 +143,9 @@ def _code(path: list[str], codes: dict[str, str]) -> str:
 def refusal(err: ValidationError, schema: type[BaseModel] | None = None) -> DomainError:
     """The first error of a validation, as a 422 naming the field. The schema's
     ``error_codes`` give a field's own code (``invalid_title``)."""
-    error = dict(err.errors(include_url=False)[0])
-    loc = error.get("loc", ())
-    path = ["*" if isinstance(part, int) else str(part) for part in loc]
+    detail = err.errors(include_url=False)[0]
+    path = ["*" if isinstance(part, int) else str(part) for part in detail["loc"]]
+    error: dict[str, Any] = dict(detail)
     field, kind = _field_name(error), str(error.get("type", ""))
     top = schema.model_fields.get(path[0]) if schema and path else None
     if _left_out(kind, error.get("input"), len(path) == 1 and bool(top and top.is_required())):

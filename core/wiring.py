@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 from flask import Flask, g
 from flask_babel import get_locale, refresh
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter, Map
 
+from core import api, auth, cli, errors, i18n, realtime, views
 from core.config import PROJECT_ROOT
+from core.extensions import login_manager
 from core.schemas import MAX_ROW_ID
 
 
@@ -22,9 +25,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def init_extensions(app: Flask, ext) -> None:
-    from core import i18n
-
+def init_extensions(app: Flask, ext: ModuleType) -> None:
     ext.db.init_app(app)
     with app.app_context():
         if ext.db.engine.dialect.name == "sqlite":
@@ -62,9 +63,6 @@ class RowIdConverter(IntegerConverter):
 
 
 def register_kernel(app: Flask) -> None:
-    from core import api, auth, cli, errors, realtime, views
-    from core.extensions import login_manager
-
     app.url_map.converters["int"] = RowIdConverter
     errors.register_error_handlers(app)
     app.register_blueprint(auth.bp)

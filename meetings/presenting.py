@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from core.access import owned_row
 from core.errors import NotFound
 from core.extensions import db
 from core.live_document import turn_page
@@ -16,10 +17,8 @@ from meetings.services import get_agenda_item
 
 
 def meeting_document(meeting_id: int, document_id: int) -> Document:
-    document = db.session.get(Document, document_id)
-    if document is None or document.meeting_id != meeting_id:
-        raise NotFound("document_not_found", _l("Không tìm thấy tài liệu."))
-    return document
+    missing = NotFound("document_not_found", _l("Không tìm thấy tài liệu."))
+    return owned_row(Document, document_id, missing, meeting_id=meeting_id)
 
 
 def change_page(attendee: MeetingStanding, document_id: int, page: int) -> dict[str, Any]:

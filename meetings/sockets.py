@@ -8,13 +8,14 @@ standing to the rule; ``socket_event`` commits once and then publishes.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, session
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
-from core.errors import DomainError
+from core.errors import DomainError, missing_field
 from core.extensions import db, socketio
 from core.models import User
 from core.realtime import AuthenticatedNamespace, connection_sid, socket_event
@@ -37,6 +38,14 @@ from meetings.schemas import (
     PresenterIn,
     VoteRef,
 )
+
+P = TypeVar("P", bound=InRoom)
+
+
+def _named(username: str | None) -> str:
+    if username is None:
+        raise missing_field("user")
+    return username
 
 
 def _in_room(user: User, data: InRoom, *rights: MeetingRight) -> MeetingStanding:
@@ -90,8 +99,20 @@ class TallyBroadcaster:
 tally_broadcaster = TallyBroadcaster()
 
 
-def _queue_changed(attendee: MeetingStanding, payload: dict[str, Any]) -> dict[str, Any]:
-    publish("speakers_changed", payload, attendee.meeting.id)
+def _act(
+    user: User,
+    data: dict[str, Any],
+    schema: type[P],
+    rights: tuple[MeetingRight, ...],
+    event: str,
+    rule: Callable[[MeetingStanding, P], dict[str, Any]],
+) -> dict[str, Any]:
+    """The shape of most room events: parse the payload, load and check the standing,
+    apply the rule, tell the room (after the commit), answer with the same payload."""
+    request = parse(schema, data)
+    found = _in_room(user, request, *rights)
+    payload = rule(found, request)
+    publish(event, payload, found.meeting.id)
     return payload
 
 
@@ -133,27 +154,36 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_change_page(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(PageIn, data)
-        attendee = _in_room(user, request)
-        payload = presenting.change_page(attendee, request.document_id, request.page)
-        publish("page_changed", payload, attendee.meeting.id)
-        return payload
+        return _act(
+            user,
+            data,
+            PageIn,
+            (),
+            "page_changed",
+            lambda attendee, r: presenting.change_page(attendee, r.document_id, r.page),
+        )
 
     @socket_event
     def on_set_presenter(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(PresenterIn, data)
-        chair = _in_room(user, request, MeetingRight.CHAIR)
-        payload = presenting.hand_presenting(chair, request.user)
-        publish("presenter_changed", payload, chair.meeting.id)
-        return payload
+        return _act(
+            user,
+            data,
+            PresenterIn,
+            (MeetingRight.CHAIR,),
+            "presenter_changed",
+            lambda chair, r: presenting.hand_presenting(chair, r.user),
+        )
 
     @socket_event
     def on_set_agenda_item(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(AgendaItemRef, data)
-        lead = _in_room(user, request, MeetingRight.LEAD)
-        payload = presenting.set_agenda_item(lead, request.agenda_item_id)
-        publish("agenda_item_changed", payload, lead.meeting.id)
-        return payload
+        return _act(
+            user,
+            data,
+            AgendaItemRef,
+            (MeetingRight.LEAD,),
+            "agenda_item_changed",
+            lambda lead, r: presenting.set_agenda_item(lead, r.agenda_item_id),
+        )
 
     @socket_event
     def on_mark_attendance(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -166,30 +196,40 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_request_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        attendee = _in_room(user, parse(InRoom, data))
-        return _queue_changed(attendee, speakers.request_floor(attendee))
+        return _act(
+            user,
+            data,
+            InRoom,
+            (),
+            "speakers_changed",
+            lambda attendee, _r: speakers.request_floor(attendee),
+        )
 
     @socket_event
     def on_grant_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(FloorIn, data)
-        chair = _in_room(user, request, MeetingRight.CHAIR)
-        if request.user is None:
-            raise DomainError("missing_field", _("Thiếu trường bắt buộc: %(field)s.", field="user"))
-        return _queue_changed(chair, speakers.grant_floor(chair, request.user))
+        return _act(
+            user,
+            data,
+            FloorIn,
+            (MeetingRight.CHAIR,),
+            "speakers_changed",
+            lambda chair, r: speakers.grant_floor(chair, _named(r.user)),
+        )
 
     @socket_event
     def on_release_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(FloorIn, data)
-        attendee = _in_room(user, request)
-        return _queue_changed(attendee, speakers.release_floor(attendee, request.user))
+        return _act(
+            user,
+            data,
+            FloorIn,
+            (),
+            "speakers_changed",
+            lambda attendee, r: speakers.release_floor(attendee, r.user),
+        )
 
     @socket_event
     def on_open_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(OpenVoteIn, data)
-        chair = _in_room(user, request, MeetingRight.CHAIR)
-        payload = votes.open_vote(chair, request)
-        publish("vote_opened", payload, chair.meeting.id)
-        return payload
+        return _act(user, data, OpenVoteIn, (MeetingRight.CHAIR,), "vote_opened", votes.open_vote)
 
     @socket_event
     def on_cast_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -203,11 +243,14 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_close_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(VoteRef, data)
-        chair = _in_room(user, request, MeetingRight.CHAIR)
-        payload = votes.close_vote(chair, request.vote_id)
-        publish("vote_closed", payload, chair.meeting.id)
-        return payload
+        return _act(
+            user,
+            data,
+            VoteRef,
+            (MeetingRight.CHAIR,),
+            "vote_closed",
+            lambda chair, r: votes.close_vote(chair, r.vote_id),
+        )
 
 
 def register() -> None:

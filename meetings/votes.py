@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
+from core.access import owned_row
 from core.db import utcnow
 from core.errors import Conflict, Forbidden, NotFound
 from core.extensions import db
@@ -89,10 +90,8 @@ def open_vote(chair: MeetingStanding, data: OpenVoteIn) -> dict[str, Any]:
 
 
 def get_vote(meeting_id: int, vote_id: int) -> Vote:
-    vote = db.session.get(Vote, vote_id)
-    if vote is None or vote.meeting_id != meeting_id:
-        raise NotFound("vote_not_found", _l("Không tìm thấy biểu quyết."))
-    return vote
+    missing = NotFound("vote_not_found", _l("Không tìm thấy biểu quyết."))
+    return owned_row(Vote, vote_id, missing, meeting_id=meeting_id)
 
 
 def cast_vote(attendee: MeetingStanding, vote_id: int, choice: VoteChoice) -> dict[str, Any]:

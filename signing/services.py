@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from core.errors import DomainError
@@ -42,8 +43,6 @@ VIETNAMESE_SAMPLE = "ẾếỜờỊịỂểỌọỐốỦủỄễƯưẦầ�
 
 @functools.cache
 def _covers_vietnamese(path: str) -> bool:
-    from fontTools.ttLib import TTFont
-
     cmap = TTFont(path, lazy=True).getBestCmap()
     return all(ord(c) in cmap for c in VIETNAMESE_SAMPLE)
 

@@ -13,10 +13,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 
 from core import create_app
 from core.extensions import db, limiter
+from core.seed import seed_demo
 from tests.support import DEMO_PASSWORD, LiveServer
 
 BACKENDS = os.environ.get("SOHOA_TEST_BACKENDS") == "1"
@@ -33,7 +35,6 @@ def _require_postgres(url: str) -> None:
 
 
 def _require_redis(url: str) -> None:
-    import redis
 
     redis.Redis.from_url(url, socket_connect_timeout=3).ping()
 
@@ -97,7 +98,6 @@ def runner(app):
 @pytest.fixture
 def demo(app):
     """The demo data (city, 36 wards/communes, schools, accounts)."""
-    from core.seed import seed_demo
 
     seed_demo()
     db.session.commit()

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import closing
 from pathlib import Path
@@ -109,7 +110,6 @@ class LiveServer:
 
 def disconnect_all(clients) -> None:
     """Close many clients in parallel (each websocket close takes seconds)."""
-    import threading
 
     threads = [threading.Thread(target=c.disconnect) for c in clients]
     for thread in threads:

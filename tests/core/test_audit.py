@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from sqlalchemy import func, select, text
@@ -115,9 +116,7 @@ def test_login_is_audited(demo, auth):
 
 def test_concurrent_appends_keep_one_chain(app):
     """Writers in several threads never append after the same entry (no lost entries)."""
-    import threading
 
-    from core.extensions import db
 
     failures: list[str] = []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import pytest
 from sqlalchemy import func, select
@@ -58,7 +59,6 @@ def test_different_bytes_get_different_rows(app):
 
 
 def test_store_stream(app):
-    import io
 
     row = files.store_stream(io.BytesIO(PDF), "application/pdf")
     assert row.sha256 == hashlib.sha256(PDF).hexdigest()

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from babel.messages.pofile import read_po
 
+import core.api
 from core.config import PROJECT_ROOT
 from core.i18n import format_date, format_datetime, format_time, parse_local_datetime
 
@@ -99,7 +100,6 @@ def test_date_filters_are_registered(app):
 def test_invalid_bearer_token_error_in_english(client, monkeypatch):
     """Regression: choosing the locale for this error used to load the user again, which
     re-ran the failing token check recursively (a 500 on PostgreSQL)."""
-    import core.api
 
     calls = []
     loader = core.api.user_for_token

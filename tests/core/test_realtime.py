@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 import pytest
+import redis
 import socketio
 
 from tests.support import LiveServer, disconnect_all
@@ -201,7 +202,6 @@ def test_notice_crosses_server_processes_through_redis(redis_url, live_database,
     queue = redis_url or os.environ.get("TEST_REDIS_URL")
     if not queue:
         pytest.skip("needs Redis: set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
-    import redis
 
     broker = redis.Redis.from_url(queue, socket_connect_timeout=3)
     broker.ping()  # Redis asked for but unreachable: fail, do not skip
