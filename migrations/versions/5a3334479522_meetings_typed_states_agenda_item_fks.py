@@ -12,7 +12,6 @@ Create Date: 2026-11-30 21:14:07.807242
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
