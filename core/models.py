@@ -14,7 +14,7 @@ from core.extensions import Model
 
 
 class Role(enum.StrEnum):
-    """Roles a user holds in an organisation (CONTRACT.md)."""
+    """Roles a user holds in an organisation (docs/api.md)."""
 
     ADMIN = "admin"
     CHAIR = "chair"  # chủ tọa
