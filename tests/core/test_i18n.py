@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 import core.api
@@ -29,6 +30,22 @@ def test_english_catalogue_is_complete():
     fuzzy = [m.id for m in messages if m.fuzzy]
     assert untranslated == [], "msgids without an English translation"
     assert fuzzy == [], "fuzzy translations must be checked and the flag removed"
+
+
+def test_every_source_message_is_in_the_english_catalogue():
+    """A message added to the code without its English entry would show in Vietnamese to
+    English readers, silently: extract the sources as `make messages` does and compare."""
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in _messages()}
+    found = set()
+    for package in ("core", "meetings", "signing", "enrollment", "classroom", "conference"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            PROJECT_ROOT / package,
+            method_map,
+            keywords={**DEFAULT_KEYWORDS, "_l": None},
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    assert sorted(found - known) == [], "run `make messages` and translate the new entries"
 
 
 def test_english_catalogue_keeps_placeholders():
