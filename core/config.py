@@ -56,6 +56,10 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     MAX_DOCUMENT_BYTES = int(os.environ.get("MAX_DOCUMENT_MB", "40")) * 1024 * 1024
     MAX_DOCUMENT_PAGES = int(os.environ.get("MAX_DOCUMENT_PAGES", "2000"))
+    # live connections one account may hold per Socket.IO namespace (tablet, laptop, phone…)
+    SOCKETS_PER_USER = int(os.environ.get("SOCKETS_PER_USER", "5"))
+    # people invited to one meeting (a city People's Council session has ~300 with guests)
+    MAX_MEETING_PARTICIPANTS = int(os.environ.get("MAX_MEETING_PARTICIPANTS", "600"))
     ICE_SERVERS: list = []
 
 

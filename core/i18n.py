@@ -43,12 +43,16 @@ def to_local(value: None) -> None: ...
 
 
 def to_local(value: datetime | None) -> datetime | None:
-    """The moment in Vietnam's time zone (a naive value is taken as UTC)."""
+    """The moment in Vietnam's time zone (a naive value is taken as UTC). A stored value
+    at the very edge of the calendar (31/12/9999) stays in UTC rather than fail a page."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(VN_TZ)
+    try:
+        return value.astimezone(VN_TZ)
+    except OverflowError:
+        return value
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -78,7 +82,10 @@ def parse_local_datetime(text: str) -> datetime:
     parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=VN_TZ)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 in Vietnam time is before the calendar starts
+        raise ValueError("out_of_range") from None
 
 
 def role_label(role: str) -> str:

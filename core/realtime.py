@@ -13,13 +13,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from sqlalchemy.orm import lazyload
 
-from core import transaction
+from core import devices, transaction
 from core.errors import DomainError
 from core.extensions import db, socketio
 from core.models import User
@@ -91,10 +91,18 @@ class AuthenticatedNamespace(Namespace):
             # python-socketio's ConnectionRefusedError (imported from flask_socketio), not
             # the builtin: only it passes the reason on to the client's connect_error.
             raise ConnectionRefusedError("unauthorized")
+        ceiling = current_app.config["SOCKETS_PER_USER"]
+        if not devices.claim(self.namespace, user.id, ceiling):
+            raise ConnectionRefusedError("too_many_devices")
         session["sohoa_uid"] = user.id
         if isinstance(auth, dict) and auth.get("lang") in ("vi", "en"):
             session["lang"] = auth["lang"]
         self.connected(user)
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        uid = session.get("sohoa_uid")
+        if uid is not None:
+            devices.release(self.namespace, uid)
 
     def connected(self, user: User) -> None:
         """Hook for subclasses: join personal rooms and so on."""

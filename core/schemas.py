@@ -116,6 +116,8 @@ def _message(kind: str, field: str, error: dict[str, Any]) -> Any:
         return _l("Thiếu trường bắt buộc: %(field)s.", field=field)
     if kind == "string_too_long":
         return _l("%(field)s dài quá %(n)s ký tự.", field=field, n=context.get("max_length"))
+    if kind == "too_long":
+        return _l("%(field)s có quá %(n)s phần tử.", field=field, n=context.get("max_length"))
     if kind == "string_too_short":
         return _l("%(field)s không được để trống.", field=field)
     if reason == "nul" or kind == "string_type" and "\x00" in str(error.get("input")):

@@ -10,7 +10,7 @@ from flask_babel import get_locale, refresh
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter, Map
 
-from core import api, auth, cli, errors, i18n, realtime, views
+from core import api, auth, cli, errors, guards, i18n, realtime, views
 from core.config import PROJECT_ROOT
 from core.extensions import login_manager
 from core.schemas import MAX_ROW_ID
@@ -64,6 +64,7 @@ class RowIdConverter(IntegerConverter):
 
 def register_kernel(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
+    guards.register(app)
     errors.register_error_handlers(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)

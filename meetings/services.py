@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -94,6 +95,15 @@ def plan(spec: MeetingIn, organiser: User, current_org_id: int | None = None) ->
             _l("Bạn không có quyền tạo cuộc họp cho %(org)s.", org=org.name),
         )
     people = [user_named(name, "participants") for name in spec.participants]
+    people += _members_of(spec.participant_organizations)
+    ceiling = current_app.config["MAX_MEETING_PARTICIPANTS"]
+    if len({u.id for u in people}) > ceiling:
+        raise DomainError(
+            "too_many_participants",
+            _l("Một cuộc họp có tối đa %(n)s thành phần tham dự.", n=ceiling),
+            422,
+            field="participants",
+        )
     return MeetingPlan(
         title=spec.title,
         organization=org,
@@ -104,7 +114,7 @@ def plan(spec: MeetingIn, organiser: User, current_org_id: int | None = None) ->
         chair=user_named(spec.chair, "chair"),
         secretary=user_named(spec.secretary, "secretary"),
         kind=spec.kind,
-        participants=people + _members_of(spec.participant_organizations),
+        participants=people,
     )
 
 

@@ -146,6 +146,7 @@ class MeetingsNamespace(AuthenticatedNamespace):
         return {}
 
     def on_disconnect(self, reason: Any = None) -> None:
+        super().on_disconnect(reason)
         left = presence.leave(connection_sid())
         db.session.commit()
         if left is not None:

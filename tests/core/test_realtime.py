@@ -116,6 +116,31 @@ def test_connecting_with_a_valid_token_is_accepted(live_server, tokens):
         disconnect_all([client])
 
 
+def test_one_account_holds_a_bounded_number_of_connections(live_server, tokens):
+    """Five devices of one person connect; a sixth is refused until one closes."""
+    token = tokens("vanthu")  # an account no other live test connects with
+    held = [live_server.socket(NAMESPACE, token) for _ in range(5)]
+    try:
+        sixth = socketio.Client(reconnection=False)
+        errors: list[Any] = []
+        sixth.on("connect_error", errors.append, namespace=NAMESPACE)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            sixth.connect(live_server.url, namespaces=[NAMESPACE], auth={"token": token},
+                          transports=["websocket"], wait_timeout=10)
+        assert errors == [{"message": "too_many_devices"}]
+        disconnect_all(held[:1])
+        deadline = time.monotonic() + WAIT
+        while True:  # the server frees the place when it sees the close
+            try:
+                held[0] = live_server.socket(NAMESPACE, token)
+                break
+            except socketio.exceptions.ConnectionError:
+                assert time.monotonic() < deadline, "the closed connection was not released"
+                time.sleep(0.2)
+    finally:
+        disconnect_all([c for c in held if c.connected])
+
+
 # -- POST /api/v1/notifications -----------------------------------------------------------
 
 
