@@ -51,10 +51,11 @@ def init_extensions(app: Flask, ext) -> None:
 
 
 def register_kernel(app: Flask) -> None:
-    from core import api, auth, cli, errors, realtime, views
+    from core import api, auth, cli, errors, headers, realtime, views
     from core.extensions import login_manager
 
     errors.register_error_handlers(app)
+    headers.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -72,6 +73,7 @@ def register_kernel(app: Flask) -> None:
         # The user and locale are cached on `g`; when an app context outlives one
         # request (tests, CLI) the next request must not inherit them.
         g.pop("_login_user", None)
+        g.pop("sohoa_token_auth", None)
         refresh()
 
     app.extensions.setdefault("sohoa_nav", [])

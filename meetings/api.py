@@ -13,6 +13,7 @@ from core import files
 from core.api import api_blueprint, json_body
 from core.errors import DomainError
 from core.extensions import db
+from core.http import content_disposition
 from core.live_document import notes_for, save_note
 from meetings import record, room, services
 from meetings.models import Document, Meeting, MeetingStatus
@@ -192,8 +193,8 @@ def document_file(document_id: int):
         conditional=True,
         etag=document.sha256,
         max_age=86400,
-        download_name=f"{document.title}.pdf",
     )
+    response.headers["Content-Disposition"] = content_disposition(f"{document.title}.pdf")
     response.headers["Cache-Control"] = "private, max-age=86400, immutable"
     response.headers["Accept-Ranges"] = "bytes"
     return response
@@ -363,8 +364,8 @@ def minutes_pdf(meeting_id: int):
     response = send_file(
         io.BytesIO(record.minutes_pdf(meeting)),
         mimetype="application/pdf",
-        download_name=f"bien-ban-{meeting.id}.pdf",
     )
+    response.headers["Content-Disposition"] = content_disposition(f"bien-ban-{meeting.id}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
