@@ -38,7 +38,7 @@ from tests.support import ROOT, LiveServer, free_port
 README = ROOT / "bench" / "README.md"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 NAMESPACE = "/meetings"
-LOGIN_RATE_LIMIT = "100000 per minute"
+LOGIN_ATTEMPTS_PER_ADDRESS = "100000 per minute"  # every client signs in from 127.0.0.1
 CONNECT_TIMEOUT = 20.0
 README_HEAD = """# Sohoa benchmarks
 
@@ -200,7 +200,7 @@ def sohoa_cluster(
             servers = []
             for _ in range(processes):
                 server = LiveServer(instance, db_url, queue)
-                server.env["LOGIN_RATE_LIMIT"] = LOGIN_RATE_LIMIT
+                server.env["LOGIN_ATTEMPTS_PER_ADDRESS"] = LOGIN_ATTEMPTS_PER_ADDRESS
                 server.env["HOST"] = "127.0.0.1"
                 server.env.update(extra_env or {})
                 servers.append(server)

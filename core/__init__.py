@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import extensions, wiring
 from core.config import DEFAULT_SECRET_KEY, PROJECT_ROOT, config_for, instance_path
@@ -18,13 +19,19 @@ def _database_uri(app: Flask) -> str:
     return uri or f"sqlite:///{os.path.join(app.instance_path, 'sohoa.sqlite')}"
 
 
+MIN_SECRET_KEY_BYTES = 32
+
+
 def _check_production(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
-        DEFAULT_SECRET_KEY,
-        "",
-        None,
-    ):
-        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    if app.config["ENV_NAME"] != "production":
+        return
+    key = app.config["SECRET_KEY"] or ""
+    raw = key.encode() if isinstance(key, str) else bytes(key)
+    if key == DEFAULT_SECRET_KEY or len(raw) < MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(
+            f"SECRET_KEY must be a random value of at least {MIN_SECRET_KEY_BYTES} bytes in"
+            " production (e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -63,4 +70,13 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     for feature in FEATURES:
         module = __import__(feature)
         module.init_app(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client address and scheme from PROXY_HOPS trusted reverse proxies."""
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]

@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import Field
 from sqlalchemy import select
 
-from core import audit
+from core import audit, login_guard
 from core.errors import DomainError, Forbidden, unknown_organization
-from core.extensions import csrf, db, limiter, login_manager
+from core.extensions import csrf, db, login_manager
+from core.http import bearer_token
 from core.models import Organization
 from core.openapi import API_PREFIX, build_document
 from core.realtime import notify_organization
 from core.schemas import NoNul, OrgCode, Schema, body
-from core.security import authenticate, issue_token, org_by_code, user_for_token
+from core.security import authenticate, issue_token, org_by_code, revoke_token, user_for_token
 from core.transaction import CommittingBlueprint, after_commit
-
-
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return None
 
 
 @login_manager.request_loader
@@ -36,14 +30,20 @@ def _load_user_from_bearer(req):
     user = user_for_token(token)
     if user is None and req.path.startswith(API_PREFIX):
         raise DomainError("invalid_token", _("Mã truy cập không hợp lệ hoặc đã hết hạn."), 401)
+    g.sohoa_token_auth = user is not None
     return user
 
 
 def _csrf_for_session_callers() -> None:
-    """Browser calls authenticated by the session cookie must carry the CSRF token."""
-    if request.method in ("GET", "HEAD", "OPTIONS") or bearer_token():
+    """Browser calls authenticated by the session cookie must carry the CSRF token.
+
+    Only a call that a valid bearer token authenticated skips it: flask-login asks the
+    token loader only when no session (or remember cookie) signed the caller in, so a
+    stray ``Authorization`` header next to a session cookie changes nothing.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and not g.get("sohoa_token_auth"):
         csrf.protect()
 
 
@@ -79,17 +79,36 @@ bp = api_blueprint("api_core", __name__)
 
 
 @bp.post("/auth/token")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def create_token():
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token.
+
+    Failed attempts are throttled per account and per address; a refusal is a 429 with
+    ``Retry-After`` and ``details.retry_after`` in seconds.
+    """
     data = json_body("username", "password")
-    user = authenticate(str(data["username"]), str(data["password"]))
+    username = str(data["username"])
+    login_guard.check(username)
+    user = authenticate(username, str(data["password"]))
     if user is None:
+        login_guard.failed(username)
         raise DomainError(
             "invalid_credentials", _("Tên đăng nhập hoặc mật khẩu không đúng."), 401
         )
     token, expires_at = issue_token(user, current_app.config["API_TOKEN_TTL_HOURS"])
     return jsonify(token=token, expires_at=expires_at.isoformat())
+
+
+@bp.delete("/auth/token")
+def delete_token():
+    """Revoke the bearer token this call is made with (204).
+
+    The token stops working at once for HTTP; Socket.IO connections opened with it are
+    refused on their next event and closed within ``SOCKET_AUTH_RECHECK_SECONDS``.
+    """
+    if not revoke_token(bearer_token()):
+        raise DomainError("invalid_token", _("Mã truy cập không hợp lệ hoặc đã hết hạn."), 401)
+    db.session.commit()
+    return "", 204
 
 
 @bp.get("/me")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,11 +10,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from core import audit
+from core import audit, login_guard
 from core.errors import error_body
-from core.extensions import db, limiter
+from core.extensions import db
+from core.http import safe_next
 from core.models import User
-from core.security import authenticate
+from core.security import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -27,11 +26,17 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
-def load_user(user_id: str) -> User | None:
+def load_user(login_id: str) -> User | None:
+    """The user of a session or remember cookie, while its session epoch is current."""
+    user_id, _sep, epoch = str(login_id).partition(":")
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        issued = int(epoch)
     except (TypeError, ValueError):
         return None
+    if user is None or issued != (user.session_epoch or 0):
+        return None
+    return user
 
 
 def unauthorized():
@@ -40,28 +45,36 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path))
 
 
-def _safe_next(target: str | None) -> str:
-    if target:
-        parsed = urlparse(target)
-        if not parsed.netloc and not parsed.scheme and target.startswith("/"):
-            return target
-    return url_for("views.home")
+def _next_page() -> str:
+    return safe_next(request.args.get("next"), url_for("views.home"))
+
+
+def _attempt(form: LoginForm) -> User | None:
+    """The throttled check of the form's credentials (TooManyAttempts when refused)."""
+    login_guard.check(form.username.data)
+    user = authenticate(form.username.data, form.password.data)
+    if user is None:
+        login_guard.failed(form.username.data)
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_next_page())
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        try:
+            user = _attempt(form)
+        except login_guard.TooManyAttempts as refused:
+            flash(str(refused.message), "error")
+            return render_template("core/login.html", form=form), 429, refused.headers
         if user is not None:
             login_user(user, remember=form.remember.data)
             audit.record("auth.login", user.id, "user", user.id)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_next_page())
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         status = 401
     elif request.method == "POST":
@@ -72,6 +85,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends this session and every other one of the user (cookies copied before too)."""
+    end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))

@@ -19,6 +19,7 @@ from core.extensions import db, socketio
 from core.models import Organization
 from core.security import create_or_update_user
 from core.seed import print_accounts, seed_demo
+from core.server import serve_production
 
 
 def main() -> None:
@@ -115,11 +116,18 @@ def audit_verify_command() -> None:
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
 @with_appcontext
 def serve_command(host: str, port: int) -> None:
-    """Serve HTTP and Socket.IO (what `make run` runs)."""
+    """Serve HTTP and Socket.IO (what `make run` runs).
+
+    Production runs gunicorn (one process, SERVER_THREADS threads, see core.server);
+    development and tests run Werkzeug's development server.
+    """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"Sohoa on http://{host}:{port}", err=True)
+    if app.config["ENV_NAME"] == "production":
+        serve_production(host, port, app.config["SERVER_THREADS"])
+        return
     # socketio.run() is a no-op under the flask CLI unless this marker is cleared.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    click.echo(f"Sohoa on http://{host}:{port}", err=True)
     socketio.run(
         app, host=host, port=port, use_reloader=False, log_output=False,
         allow_unsafe_werkzeug=True,

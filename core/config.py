@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
@@ -45,12 +46,30 @@ class BaseConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    # "Remember me" on a shared tablet lasts one working day, and logout revokes it.
+    REMEMBER_COOKIE_DURATION = timedelta(hours=int(os.environ.get("REMEMBER_COOKIE_HOURS", "12")))
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    # Sign-in throttling (core.login_guard): failures per account, all attempts per address.
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per minute")
+    LOGIN_FAILURES_PER_ADDRESS_ACCOUNT = os.environ.get(
+        "LOGIN_FAILURES_PER_ADDRESS_ACCOUNT", "5 per minute; 20 per hour"
+    )
+    LOGIN_ATTEMPTS_PER_ADDRESS = os.environ.get("LOGIN_ATTEMPTS_PER_ADDRESS", "600 per minute")
+    # Socket.IO connections re-check their sign-in or token this often (and on every event).
+    SOCKET_AUTH_RECHECK_SECONDS = float(os.environ.get("SOCKET_AUTH_RECHECK_SECONDS", "30"))
+    # `sohoa serve` in production: one gunicorn process, this many threads (one per
+    # open websocket, so more than the tablets in the largest meeting).
+    SERVER_THREADS = int(os.environ.get("SERVER_THREADS", "500"))
+    # Reverse proxies in front (nginx, HAProxy) whose X-Forwarded-For/-Proto are trusted:
+    # without it the sign-in limits see the proxy's address and HSTS never sees HTTPS.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    MAX_URL_BYTES = 8000  # longer request targets get 414 (the production server stops at 8190)
 
     API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024

@@ -84,10 +84,16 @@ def _http_messages() -> dict[int, tuple[str, str]]:
         405: ("method_not_allowed", _("Phương thức không được hỗ trợ.")),
         409: ("conflict", _("Dữ liệu xung đột với trạng thái hiện tại.")),
         413: ("file_too_large", _("Tệp tải lên vượt quá dung lượng cho phép.")),
+        414: ("uri_too_long", _("Địa chỉ yêu cầu quá dài.")),
         415: ("unsupported_media_type", _("Định dạng dữ liệu không được hỗ trợ.")),
         422: ("unprocessable", _("Dữ liệu không hợp lệ.")),
         429: ("rate_limited", _("Bạn thao tác quá nhiều lần. Vui lòng thử lại sau ít phút.")),
     }
+
+
+def http_message(status: int) -> tuple[str, str]:
+    """The error code and translated message for an HTTP status."""
+    return _http_messages().get(status, ("http_error", ""))
 
 
 def respond_error(status: int, code: str, message: str):
@@ -101,9 +107,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
         db.session.rollback()
+        headers = getattr(err, "headers", None) or {}
         if _wants_json():
-            return jsonify({"error": err.to_dict()}), err.status
-        return respond_error(err.status, err.code, str(err.message))
+            return jsonify({"error": err.to_dict()}), err.status, headers
+        page, status = respond_error(err.status, err.code, str(err.message))
+        return page, status, headers
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):

@@ -24,7 +24,7 @@ JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
 class GuardedRequest(Request):
     """``get_json`` that answers a too-deeply-nested body like any malformed one."""
 
-    def get_json(  # type: ignore[override]
+    def get_json(
         self, force: bool = False, silent: bool = False, cache: bool = True
     ) -> Any:
         try:

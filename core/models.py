@@ -73,6 +73,9 @@ class User(UserMixin, Timestamped, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped to sign the user out everywhere (logout, password change): sessions and
+    # remember-me cookies carry the value they were issued with (see get_id).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -81,6 +84,9 @@ class User(UserMixin, Timestamped, Model):
     @property
     def is_active(self) -> bool:  # flask-login
         return self.active
+
+    def get_id(self) -> str:  # flask-login: stored in the session and the remember cookie
+        return f"{self.id}:{self.session_epoch or 0}"
 
     @property
     def display_name(self) -> str:

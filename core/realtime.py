@@ -1,6 +1,7 @@
 """Socket.IO plumbing shared by every namespace.
 
-Connections authenticate with the session cookie or ``auth={"token": …}``. Every
+Connections authenticate with the session cookie or ``auth={"token": …}``; the
+credential is re-checked on every event and on a timer (core.socket_auth). Every
 request event goes through :func:`socket_event`, which reloads the user, runs the
 handler, commits once (``core.transaction``), and answers the ack with ``{"ok": true, …}`` or
 ``{"ok": false, "error": {code, message}}``. Handlers check room rights on every event.
@@ -15,34 +16,22 @@ from typing import Any
 
 from flask import Flask, current_app, request, session
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
-from sqlalchemy.orm import lazyload
 
 from core import devices, transaction
 from core.errors import DomainError
-from core.extensions import db, socketio
+from core.extensions import socketio
 from core.models import User
-from core.security import user_for_token
+from core.socket_auth import connection_credential, credential_user, watch
 
 log = logging.getLogger(__name__)
 
 
-def connection_user(auth: Any) -> User | None:
-    """The user of a new connection: session cookie first, then ``auth.token``."""
-    if current_user and current_user.is_authenticated:
-        return current_user._get_current_object()
-    token = auth.get("token") if isinstance(auth, dict) else None
-    return user_for_token(token)
-
-
 def socket_user() -> User:
-    """The connection's user, reloaded (an account disabled mid-meeting loses access)."""
-    uid = session.get("sohoa_uid")
-    # Every event pays for this: skip the eager (selectin) load of the memberships, which
-    # few handlers need; they load on first use.
-    user = db.session.get(User, uid, options=[lazyload(User.memberships)]) if uid else None
-    if user is None or not user.active:
+    """The connection's user, reloaded with its credential re-checked (an account disabled,
+    a sign-out, or a token revoked or expired mid-meeting loses access)."""
+    user = credential_user(session.get("sohoa_auth"))
+    if user is None:
         raise DomainError("unauthorized", _("Bạn cần đăng nhập để tiếp tục."), 401)
     return user
 
@@ -86,15 +75,19 @@ class AuthenticatedNamespace(Namespace):
     """A namespace that refuses anonymous connections and remembers who connected."""
 
     def on_connect(self, auth: Any = None) -> None:
-        user = connection_user(auth)
-        if user is None:
+        signed_in = connection_credential(auth)
+        if signed_in is None:
             # python-socketio's ConnectionRefusedError (imported from flask_socketio), not
             # the builtin: only it passes the reason on to the client's connect_error.
             raise ConnectionRefusedError("unauthorized")
+        user, credential = signed_in
         ceiling = current_app.config["SOCKETS_PER_USER"]
         if not devices.claim(self.namespace, user.id, ceiling):
             raise ConnectionRefusedError("too_many_devices")
-        session["sohoa_uid"] = user.id
+        session["sohoa_uid"] = user.id  # whose place to free on disconnect
+        session["sohoa_auth"] = credential
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        watch.add(app, connection_sid(), self.namespace, credential)
         if isinstance(auth, dict) and auth.get("lang") in ("vi", "en"):
             session["lang"] = auth["lang"]
         self.connected(user)

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.db import utcnow
 from core.errors import DomainError
@@ -83,14 +83,52 @@ def issue_token(user: User, ttl_hours: int) -> tuple[str, datetime]:
     return token, expires_at
 
 
-def user_for_token(token: str | None) -> User | None:
-    """The user behind a valid, unexpired, unrevoked token."""
-    if not token:
+def token_hash(token: str) -> str:
+    """What is stored of a bearer token (and what a socket connection remembers)."""
+    return _token_hash(token)
+
+
+def valid_token_row(digest: str | None, *options) -> ApiToken | None:
+    """The unexpired, unrevoked token row with this sha256, of an active user."""
+    if not digest:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    query = select(ApiToken).where(ApiToken.token_hash == digest)
+    row = db.session.scalar(query.options(*options))
     if row is None or row.revoked or row.expires_at <= utcnow() or not row.user.active:
         return None
-    return row.user
+    return row
+
+
+def user_for_token(token: str | None) -> User | None:
+    """The user behind a valid, unexpired, unrevoked token."""
+    row = valid_token_row(_token_hash(token)) if token else None
+    return row.user if row else None
+
+
+def revoke_token(token: str | None) -> bool:
+    """Revoke a valid bearer token; False when it was not one."""
+    row = valid_token_row(_token_hash(token)) if token else None
+    if row is None:
+        return False
+    row.revoked = True
+    return True
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session and remember-me cookie stops working."""
+    user.session_epoch = User.session_epoch + 1
+    db.session.flush()
+    db.session.refresh(user, ["session_epoch"])
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends the user's sessions and revokes their API tokens."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+        .values(revoked=True)
+    )
 
 
 def org_by_code(code: str) -> Organization | None:
@@ -120,7 +158,7 @@ def create_or_update_user(
         user = User(username=username, password_hash=hash_password(password))
         db.session.add(user)
     else:
-        user.password_hash = hash_password(password)
+        set_password(user, password)
     if full_name:
         user.full_name = full_name
     db.session.flush()

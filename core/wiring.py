@@ -10,7 +10,7 @@ from flask_babel import get_locale, refresh
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter, Map
 
-from core import api, auth, cli, errors, guards, i18n, realtime, views
+from core import api, auth, cli, errors, guards, headers, i18n, realtime, views
 from core.config import PROJECT_ROOT
 from core.extensions import login_manager
 from core.schemas import MAX_ROW_ID
@@ -66,6 +66,7 @@ def register_kernel(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
     guards.register(app)
     errors.register_error_handlers(app)
+    headers.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -83,6 +84,7 @@ def register_kernel(app: Flask) -> None:
         # The user and locale are cached on `g`; when an app context outlives one
         # request (tests, CLI) the next request must not inherit them.
         g.pop("_login_user", None)
+        g.pop("sohoa_token_auth", None)
         refresh()
 
     app.extensions.setdefault("sohoa_nav", [])

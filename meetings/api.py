@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from core import files
 from core.api import api_blueprint
 from core.errors import DomainError, NotFound
+from core.http import content_disposition
 from core.live_document import notes_for, save_note
 from core.schemas import body, parse
 from core.security import org_by_code
@@ -156,8 +157,8 @@ def document_file(document_id: int) -> ResponseReturnValue:
         conditional=True,
         etag=document.sha256,
         max_age=86400,
-        download_name=f"{document.title}.pdf",
     )
+    response.headers["Content-Disposition"] = content_disposition(f"{document.title}.pdf")
     response.headers["Cache-Control"] = "private, max-age=86400, immutable"
     response.headers["Accept-Ranges"] = "bytes"
     return response
@@ -301,8 +302,8 @@ def minutes_pdf(meeting_id: int) -> ResponseReturnValue:
     response = send_file(
         io.BytesIO(minutes.minutes_pdf(meeting)),
         mimetype="application/pdf",
-        download_name=f"bien-ban-{meeting.id}.pdf",
     )
+    response.headers["Content-Disposition"] = content_disposition(f"bien-ban-{meeting.id}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

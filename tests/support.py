@@ -44,10 +44,9 @@ class LiveServer:
             "DATABASE_URL": database_url,
             "SOHOA_ARGON2_PROFILE": "fast",
             "SOHOA_ENV": "development",
-            # Every test signs in from 127.0.0.1 against one session-wide server: the
-            # production limit (5 a minute) would turn later sign-ins into 429s. The
-            # limit itself is tested in-process (tests/core/test_auth.py).
-            "LOGIN_RATE_LIMIT": "1000 per minute",
+            # Sockets re-check their credential every second (30 s in production), so
+            # the revocation tests need not wait and every socket test runs with it.
+            "SOCKET_AUTH_RECHECK_SECONDS": "1",
         }
         if message_queue:
             self.env["SOCKETIO_MESSAGE_QUEUE"] = message_queue

@@ -171,6 +171,7 @@ export class LiveDocument {
       cMapUrl: VENDOR + 'cmaps/',
       cMapPacked: true,
       standardFontDataUrl: VENDOR + 'standard_fonts/',
+      isEvalSupported: false, // the Content-Security-Policy allows no eval
     });
     promise = task.promise.then((pdf) => {
       if (!info.pages) info.pages = pdf.numPages;
