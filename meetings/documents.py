@@ -98,7 +98,7 @@ def document_title(explicit: str | None, embedded: str | None, filename: str) ->
     """The title given, else the PDF's own title unless an editor left junk there
     ("Microsoft Word - Document1"), else the file name without its extension."""
     for candidate in (explicit, embedded):
-        text = (candidate or "").strip()
+        text = printable(candidate or "")
         lowered = text.lower()
         if (
             text
@@ -108,4 +108,10 @@ def document_title(explicit: str | None, embedded: str | None, filename: str) ->
             return text[:300]
     stem = (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     stem = stem[:-4] if stem.lower().endswith(".pdf") else stem
-    return (stem.strip() or "Tài liệu")[:300]
+    return (printable(stem) or "Tài liệu")[:300]
+
+
+def printable(text: str) -> str:
+    """Text from a file (its /Title, its name) without NUL, line breaks or other control
+    characters, which no title needs and which the database or a header would refuse."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
