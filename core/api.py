@@ -107,7 +107,6 @@ def delete_token():
     """
     if not revoke_token(bearer_token()):
         raise DomainError("invalid_token", _("Mã truy cập không hợp lệ hoặc đã hết hạn."), 401)
-    db.session.commit()
     return "", 204
 
 

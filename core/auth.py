@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,8 +16,9 @@ from core.extensions import db
 from core.http import safe_next
 from core.models import User
 from core.security import authenticate, end_sessions
+from core.transaction import CommittingBlueprint
 
-bp = Blueprint("auth", __name__)
+bp = CommittingBlueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
@@ -73,7 +74,6 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             audit.record("auth.login", user.id, "user", user.id)
-            db.session.commit()
             return redirect(_next_page())
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         status = 401
@@ -87,7 +87,6 @@ def login():
 def logout():
     """Ends this session and every other one of the user (cookies copied before too)."""
     end_sessions(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))

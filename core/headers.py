@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort, current_app, request
 
-# No inline scripts at all (every script is a file under static/). PDF.js runs its worker from static/vendor/pdfjs (same
-# origin) and may hand images and fonts over as blob: and data: URLs; Socket.IO needs
-# ws:/wss: to this host.
+# No inline scripts at all (every script is a file under static/). PDF.js runs its worker
+# from static/vendor/pdfjs (same origin) and may hand images and fonts over as blob: and
+# data: URLs; Socket.IO needs ws:/wss: to this host.
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",

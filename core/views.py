@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user, login_required
 
-from core.extensions import db, limiter
+from core.extensions import limiter
 from core.http import safe_next
+from core.transaction import CommittingBlueprint
 
-bp = Blueprint("views", __name__)
+bp = CommittingBlueprint("views", __name__)
 
 
 def add_home_panel(app, template: str, context_fn) -> None:
@@ -33,7 +34,6 @@ def set_language(code: str):
         session["lang"] = code
         if current_user.is_authenticated:
             current_user.locale = code
-            db.session.commit()
     return redirect(safe_next(request.args.get("next")))
 
 

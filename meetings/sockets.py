@@ -15,6 +15,7 @@ from flask import Flask, current_app, session
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
+from core import transaction
 from core.errors import DomainError, missing_field
 from core.extensions import db, socketio
 from core.models import User
@@ -147,8 +148,9 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
     def on_disconnect(self, reason: Any = None) -> None:
         super().on_disconnect(reason)
+        transaction.begin()  # not an event with an ack: it commits the same way by itself
         left = presence.leave(connection_sid())
-        db.session.commit()
+        transaction.commit()
         if left is not None:
             meeting_id, user_id = left
             send_now("presence_changed", presence.presence_change(meeting_id, user_id), meeting_id)
