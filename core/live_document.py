@@ -50,7 +50,7 @@ class PageNote(Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def check_page(page: Any, pages: int) -> int:
+def check_page(page: object, pages: int) -> int:
     """The page as an int within 1..pages, or a clear 422."""
     if isinstance(page, float) and page.is_integer():
         page = int(page)
@@ -72,7 +72,7 @@ def check_page(page: Any, pages: int) -> int:
 
 
 def turn_page(
-    host: LiveDocumentHost, presenter: User, document_id: int, pages: int, page: Any
+    host: LiveDocumentHost, presenter: User, document_id: int, pages: int, page: int
 ) -> dict[str, Any]:
     """The presenter shows ``page`` of ``document_id``; returns the ``page_changed`` payload."""
     if host.presenter_id != presenter.id:
@@ -96,7 +96,7 @@ def live_state(host: LiveDocumentHost) -> dict[str, Any]:
 
 
 def save_note(
-    context: str, document_id: int, pages: int, user_id: int, page: Any, text: str
+    context: str, document_id: int, pages: int, user_id: int, page: int, text: str
 ) -> PageNote | None:
     """Create or replace the user's private note on a page (an empty text deletes it, and
     returns the deleted note or None)."""
