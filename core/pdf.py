@@ -128,12 +128,12 @@ def _complexity_message(reason: str | None, params: dict[str, Any]) -> Any:
     messages = {
         "operators": _l(
             "Trang %(page)s có quá nhiều nét vẽ (hơn %(n)s lệnh vẽ), máy tính bảng không "
-            "hiển thị nổi. Hãy đơn giản hóa trang hoặc xuất lại PDF dưới dạng ảnh.",
+            "thể hiển thị. Hãy đơn giản hóa trang hoặc xuất lại PDF dưới dạng ảnh.",
             page=page, n=operators,
         ),
         "pixels": _l(
             "Trang %(page)s có hình ảnh quá lớn (hơn %(mp)s triệu điểm ảnh), máy tính bảng "
-            "không hiển thị nổi. Hãy giảm độ phân giải ảnh rồi tải lại.",
+            "không thể hiển thị. Hãy giảm độ phân giải ảnh rồi tải lại.",
             page=page, mp=params.get("mp"),
         ),
         "page_size": _l(
