@@ -17,16 +17,8 @@ from core.errors import DomainError
 from core.pdf import guard_limits, refusal, validate_pdf
 from core.pdf_worker import Outcome, _outcome
 from core.sample_pdf import numbered_pdf
-from tests.pdf_corpus import (
-    MB,
-    adler32_combine,
-    bombs,
-    busy_page,
-    deflate_repeated,
-    reused_form,
-    run_length_bomb,
-    white_scans,
-)
+from tests.pdf_builder import MB, adler32_combine, deflate_repeated
+from tests.pdf_corpus import bombs, busy_page, reused_form, run_length_bomb, white_scans
 
 MAX_BYTES = 40 * MB
 CORPUS = {bomb.name: bomb for bomb in bombs()}
