@@ -7,7 +7,7 @@ Used in the validation child only (see core.pdf_guard).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from pypdf.errors import LimitReachedError, PyPdfError
@@ -69,28 +69,40 @@ def resolve(obj: Any) -> Any:
 
 
 class Budget:
-    """Decodes streams within the limits; each indirect stream is charged once."""
+    """Decodes streams within the limits; each stream of the file is charged once.
+
+    A stream is known by where it is in the file (``locate`` gives the offset of an
+    object from the cross-reference table), so the scan of the raw file and pypdf's own
+    reads of the same object are charged once."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.deadline = time.monotonic() + limits.seconds
         self.total = 0
-        self.charged: set[tuple[int, int]] = set()
+        self.charged: set[Hashable] = set()
+        self.locate: Callable[[tuple[int, int]], int | None] = lambda key: None
+
+    def key(self, stream: Any) -> Hashable | None:
+        ref = object_key(stream)
+        if ref is None:
+            return None
+        offset = self.locate(ref)
+        return ("at", offset) if offset is not None else ("ref", *ref)
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
             raise too_complex("time", seconds=self.limits.seconds)
 
-    def measure(self, stream: Any) -> None:
+    def measure(self, stream: Any, key: Hashable | None = None) -> None:
         """Charge a stream's inflated size (a no-op for one already charged)."""
-        key = object_key(stream)
+        key = key or self.key(stream)
         if key is None or key not in self.charged:
-            for _ in self.chunks(stream):
+            for _ in self.chunks(stream, key):
                 pass
 
-    def chunks(self, stream: Any) -> Iterator[bytes]:
+    def chunks(self, stream: Any, key: Hashable | None = None) -> Iterator[bytes]:
         """The decoded data, chunk by chunk, charged to the budget the first time."""
-        key = object_key(stream)
+        key = key or self.key(stream)
         fresh = key is None or key not in self.charged
         if key is not None:
             self.charged.add(key)

@@ -4,9 +4,9 @@ It writes ``R`` once ready, reads one JSON line (``size``, ``limits``) and then 
 bytes of PDF on stdin, confines itself (RLIMIT_AS, RLIMIT_CPU, an alarm) and answers one
 JSON object on stdout: ``{"ok": true, "pages", "title"}`` or ``{"ok": false, "code",
 "reason", "params"}``, with its peak memory (``maxrss_kb``). Checked, in this order:
-the file opens and is not encrypted; every stream inflates within the budget, object
-streams first (before pypdf decodes any of them); it has pages, not too many; each
-page's size, operators and image pixels.
+the file opens and is not encrypted; every stream in the file inflates within the budget
+(pypdf decodes none before it is measured); it has pages, not too many; each page's size,
+operators and image pixels.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import json
 import logging
 import math
 import os
+import re
 import resource
 import signal
 import sys
@@ -27,7 +28,7 @@ from typing import Any, TypeVar
 import pypdf.filters
 from pypdf import PdfReader, overwrite_configuration
 from pypdf.errors import LimitReachedError
-from pypdf.generic import IndirectObject
+from pypdf.generic import read_object
 
 from core.pdf_budget import MB, PARSE_ERRORS, Budget, Refused, too_complex
 from core.pdf_pages import PageCosts, check_page_box
@@ -35,6 +36,10 @@ from core.pdf_worker import Limits
 
 T = TypeVar("T")
 MAX_TITLE = 1000
+HEADER_WINDOW = 65536  # how far before a ``stream`` keyword its "N G obj" may be
+_STREAM_KEYWORD = re.compile(rb"stream(?=\r\n|\r|\n)")  # no look-behind: it would be slow
+_SPACES = re.compile(rb"\s*")
+_OBJECT_NUMBERS = re.compile(rb"(?<!\d)\d{1,10}\s+\d{1,5}\s+$")
 
 
 def inspect(data: bytes, limits: Limits) -> dict[str, Any]:
@@ -44,8 +49,8 @@ def inspect(data: bytes, limits: Limits) -> dict[str, Any]:
     reader = _structural(lambda: PdfReader(io.BytesIO(data), strict=False))
     if _structural(lambda: reader.is_encrypted):
         raise Refused("encrypted_pdf")
-    _measure_object_streams(reader, budget)
-    _measure_all_streams(reader, budget)
+    budget.locate = lambda ref: reader.xref.get(ref[1], {}).get(ref[0])
+    _measure_every_stream(reader, data, budget)
     pages = _structural(lambda: list(reader.pages))
     if not pages:
         raise Refused("empty_pdf")
@@ -99,25 +104,37 @@ def _guard_pypdf(budget: Budget, size: int) -> None:
     )
 
 
-def _get(reader: PdfReader, number: int, generation: int) -> Any:
-    return _tolerant(lambda: IndirectObject(number, generation, reader).get_object())
-
-
-def _measure_object_streams(reader: PdfReader, budget: Budget) -> None:
-    for number in sorted({stream for stream, _ in reader.xref_objStm.values()}):
-        container = _get(reader, number, 0)
-        if hasattr(container, "get_data"):
-            budget.measure(container)
+def _measure_every_stream(reader: PdfReader, data: bytes, budget: Budget) -> None:
+    """Every stream body in the file, wherever a parser might find one (by the keyword,
+    not by the cross-reference table, which may lie), inflates within the budget."""
+    skip_to = 0
+    for keyword in _STREAM_KEYWORD.finditer(data):
         budget.tick()
+        if keyword.start() < skip_to or data[keyword.start() - 1 : keyword.start()].isalpha():
+            continue  # inside the data of a stream already measured, or "endstream"
+        header = _object_header(data, keyword.start())
+        if header is None:
+            continue
+        stream = _tolerant(lambda: _read_at(reader, header[1]))  # noqa: B023
+        if hasattr(stream, "get_data"):
+            budget.measure(stream, ("at", header[0]))
+            skip_to = reader.stream.tell()
 
 
-def _measure_all_streams(reader: PdfReader, budget: Budget) -> None:
-    for generation, entries in list(reader.xref.items()):
-        for number in list(entries):
-            obj = _get(reader, number, generation)
-            if hasattr(obj, "get_data"):
-                budget.measure(obj)
-            budget.tick()
+def _object_header(data: bytes, before: int) -> tuple[int, int] | None:
+    """(where "N G obj" starts, where the object's dictionary starts), looking back from
+    a ``stream`` keyword; None when there is no object header close enough."""
+    at = before
+    while (at := data.rfind(b"obj", max(0, before - HEADER_WINDOW), at)) > 0:
+        match = _OBJECT_NUMBERS.search(data, max(0, at - 32), at)
+        if match and data[at - 1 : at].isspace():
+            return match.start(), _SPACES.match(data, at + 3).end()  # type: ignore[union-attr]
+    return None
+
+
+def _read_at(reader: PdfReader, offset: int) -> Any:
+    reader.stream.seek(offset)
+    return read_object(reader.stream, reader)
 
 
 def _title(reader: PdfReader) -> str | None:

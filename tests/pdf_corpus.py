@@ -75,6 +75,16 @@ def unused_stream_bomb(size: int = 1024 * MB) -> bytes:
     return one_page(zlib.compress(b"0 0 m 10 10 l S"), extra=extra)
 
 
+def hidden_stream_bomb(size: int = 1024 * MB) -> bytes:
+    """unused_stream_bomb() with the cross-reference entry of the bomb pointing elsewhere:
+    a parser that rebuilds the table (as viewers do with a broken one) still finds it."""
+    data = unused_stream_bomb(size)
+    xref = data.rindex(b"\nxref\n") + 1
+    entry = xref + len(b"xref\n0 6\n") + 20 * 3  # objects 0, 1, 2, then 3: the bomb
+    assert data[entry + 16 : entry + 19] == b" n ", data[entry : entry + 20]
+    return data[:entry] + b"0000000009 00000 n \n" + data[entry + 20 :]
+
+
 def double_flate_bomb(size: int = 1024 * MB) -> bytes:
     """[/FlateDecode /FlateDecode]: a few KB, inflating to ~1 MB, then to ``size``."""
     inner = deflate_repeated(b" ", size)
@@ -192,6 +202,8 @@ def bombs() -> list[Bomb]:
              "20 object streams × 74 MB (the probe's file)"),
         Bomb("unused_stream_bomb", unused_stream_bomb(), *too_much, 1024 * MB,
              "an unreferenced stream inflating to 1 GB"),
+        Bomb("hidden_stream_bomb", hidden_stream_bomb(), *too_much, 1024 * MB,
+             "the same, its cross-reference entry pointing elsewhere"),
         Bomb("blank_page_bomb", blank_page_bomb(), *too_much, 1024 * MB,
              "a page content stream of 1 GB of spaces"),
         Bomb("page_bomb", page_bomb(), *too_much, 1024 * MB,
@@ -212,7 +224,7 @@ def bombs() -> list[Bomb]:
         Bomb("cyclic_form", cyclic_form(), *complex_, 0, "a form that paints itself"),
         Bomb("huge_page", huge_page(), *complex_, 0, "a page 1 000 000 points wide"),
         Bomb("unknown_filter", unknown_filter(), *complex_, 0, "an unknown filter"),
-        Bomb("deep_arrays", deep_arrays(), *complex_, 0,
+        Bomb("deep_arrays", deep_arrays(), "corrupt_pdf", 422, 0,
              "arrays nested 100 000 deep"),
         Bomb("page_tree_cycle", page_tree_cycle(), "corrupt_pdf", 422, 0,
              "a page tree that contains itself"),
