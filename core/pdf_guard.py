@@ -36,7 +36,7 @@ from core.pdf_worker import Limits
 
 T = TypeVar("T")
 MAX_TITLE = 1000
-HEADER_WINDOW = 65536  # how far before a ``stream`` keyword its "N G obj" may be
+HEADER_TRIES = 8  # object headers tried, going back from a ``stream`` keyword
 _STREAM_KEYWORD = re.compile(rb"stream(?=\r\n|\r|\n)")  # no look-behind: it would be slow
 _SPACES = re.compile(rb"\s*")
 _OBJECT_NUMBERS = re.compile(rb"(?<!\d)\d{1,10}\s+\d{1,5}\s+$")
@@ -107,34 +107,41 @@ def _guard_pypdf(budget: Budget, size: int) -> None:
 def _measure_every_stream(reader: PdfReader, data: bytes, budget: Budget) -> None:
     """Every stream body in the file, wherever a parser might find one (by the keyword,
     not by the cross-reference table, which may lie), inflates within the budget."""
-    skip_to = 0
+    covered = 0  # the end of the last stream measured
     for keyword in _STREAM_KEYWORD.finditer(data):
         budget.tick()
-        if keyword.start() < skip_to or data[keyword.start() - 1 : keyword.start()].isalpha():
+        start = keyword.start()
+        if start < covered or data[start - 1 : start].isalpha():
             continue  # inside the data of a stream already measured, or "endstream"
-        header = _object_header(data, keyword.start())
-        if header is None:
+        found = _stream_before(reader, data, start, covered)
+        if found is not None:
+            offset, stream, covered = found
+            budget.measure(stream, ("at", offset))
+
+
+def _stream_before(
+    reader: PdfReader, data: bytes, keyword: int, floor: int
+) -> tuple[int, Any, int] | None:
+    """(where "N G obj" starts, the stream, where it ends) for the ``stream`` keyword at
+    ``keyword``: the nearest object header before it that reads as a stream reaching past
+    the keyword (an "N G obj" inside a string of the dictionary does not)."""
+    at, tries = keyword, 0
+    while tries < HEADER_TRIES and (at := data.rfind(b"obj", floor, at)) > floor:
+        numbers = _OBJECT_NUMBERS.search(data, max(floor, at - 32), at)
+        if numbers is None or not data[at - 1 : at].isspace():
             continue
-        stream = _tolerant(lambda: _read_at(reader, header[1]))  # noqa: B023
-        if hasattr(stream, "get_data"):
-            budget.measure(stream, ("at", header[0]))
-            skip_to = reader.stream.tell()
-
-
-def _object_header(data: bytes, before: int) -> tuple[int, int] | None:
-    """(where "N G obj" starts, where the object's dictionary starts), looking back from
-    a ``stream`` keyword; None when there is no object header close enough."""
-    at = before
-    while (at := data.rfind(b"obj", max(0, before - HEADER_WINDOW), at)) > 0:
-        match = _OBJECT_NUMBERS.search(data, max(0, at - 32), at)
-        if match and data[at - 1 : at].isspace():
-            return match.start(), _SPACES.match(data, at + 3).end()  # type: ignore[union-attr]
+        tries += 1
+        body = _SPACES.match(data, at + 3).end()  # type: ignore[union-attr]
+        stream, end = _tolerant(lambda: _read_at(reader, body)) or (None, 0)  # noqa: B023
+        if hasattr(stream, "get_data") and end > keyword:
+            return numbers.start(), stream, end
     return None
 
 
-def _read_at(reader: PdfReader, offset: int) -> Any:
+def _read_at(reader: PdfReader, offset: int) -> tuple[Any, int]:
     reader.stream.seek(offset)
-    return read_object(reader.stream, reader)
+    obj = read_object(reader.stream, reader)
+    return obj, reader.stream.tell()
 
 
 def _title(reader: PdfReader) -> str | None:

@@ -65,11 +65,11 @@ def blank_page_bomb(size: int = 1024 * MB) -> bytes:
     return one_page(deflate_repeated(b" ", size))
 
 
-def unused_stream_bomb(size: int = 1024 * MB) -> bytes:
+def unused_stream_bomb(size: int = 1024 * MB, entries: str = "") -> bytes:
     """An ordinary page plus a stream nothing refers to, inflating to ``size``."""
 
     def extra(pdf: PdfBuilder) -> str:
-        pdf.stream("/Filter /FlateDecode", deflate_repeated(b"\0", size))
+        pdf.stream("/Filter /FlateDecode" + entries, deflate_repeated(b"\0", size))
         return ""
 
     return one_page(zlib.compress(b"0 0 m 10 10 l S"), extra=extra)
@@ -83,6 +83,11 @@ def hidden_stream_bomb(size: int = 1024 * MB) -> bytes:
     entry = xref + len(b"xref\n0 6\n") + 20 * 3  # objects 0, 1, 2, then 3: the bomb
     assert data[entry + 16 : entry + 19] == b" n ", data[entry : entry + 20]
     return data[:entry] + b"0000000009 00000 n \n" + data[entry + 20 :]
+
+
+def decoy_header_bomb(size: int = 1024 * MB) -> bytes:
+    """unused_stream_bomb() whose dictionary holds a decoy object header in a string."""
+    return unused_stream_bomb(size, " /Note (9 0 obj <</Length 5>>)")
 
 
 def double_flate_bomb(size: int = 1024 * MB) -> bytes:
@@ -204,6 +209,8 @@ def bombs() -> list[Bomb]:
              "an unreferenced stream inflating to 1 GB"),
         Bomb("hidden_stream_bomb", hidden_stream_bomb(), *too_much, 1024 * MB,
              "the same, its cross-reference entry pointing elsewhere"),
+        Bomb("decoy_header_bomb", decoy_header_bomb(), *too_much, 1024 * MB,
+             "the same, with a decoy \"9 0 obj\" in a string of its dictionary"),
         Bomb("blank_page_bomb", blank_page_bomb(), *too_much, 1024 * MB,
              "a page content stream of 1 GB of spaces"),
         Bomb("page_bomb", page_bomb(), *too_much, 1024 * MB,
