@@ -37,7 +37,9 @@ from core.pdf_worker import Limits
 T = TypeVar("T")
 MAX_TITLE = 1000
 HEADER_TRIES = 8  # object headers tried, going back from a ``stream`` keyword
-_STREAM_KEYWORD = re.compile(rb"stream(?=\r\n|\r|\n)")  # no look-behind: it would be slow
+# "stream" as viewers read it: followed by whitespace or a delimiter (or the end of the
+# file); no look-behind for "endstream" here, it would make the search slow
+_STREAM_KEYWORD = re.compile(rb"stream(?=[\s()<>\[\]{}/%]|$)")
 _SPACES = re.compile(rb"\s*")
 _OBJECT_NUMBERS = re.compile(rb"(?<!\d)\d{1,10}\s+\d{1,5}\s+$")
 
