@@ -82,10 +82,6 @@ def decoded_chunks(raw: bytes, names: list[str], parms: list[Any], cap: int) -> 
     return _capped(chunks, cap)
 
 
-def decoded_size(raw: bytes, names: list[str], parms: list[Any], cap: int) -> int:
-    return sum(len(chunk) for chunk in decoded_chunks(raw, names, parms, cap))
-
-
 def _slices(raw: bytes) -> Iterator[bytes]:
     view = memoryview(raw)
     for start in range(0, len(raw), CHUNK):
