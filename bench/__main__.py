@@ -14,7 +14,7 @@ import socket
 import time
 from collections.abc import Callable
 
-from bench import follow_presenter, large_document, vote
+from bench import follow_presenter, large_document, pdf_bombs, vote
 
 
 def postgres_up() -> bool:
@@ -32,6 +32,7 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
     follow = ["--followers", "30", "--turns", "20", "--client-procs", "2"] if quick else []
     voters = ["--voters", "30", "--client-procs", "2"] if quick else []
     document = ["--pages", "30", "--filler-kb", "10"] if quick else []
+    bombs = ["--repeat", "1", "--no-before", "--no-limit-bomb"] if quick else []
     extra = ["--no-readme"] if quick else []
     runs: list[Run] = [
         ("follow the presenter, 1 process", follow_presenter.main, follow + extra),
@@ -39,6 +40,7 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
          follow + ["--processes", "2"] + extra),
         ("vote", vote.main, voters + extra),
         ("large document", large_document.main, document + extra),
+        ("PDF bombs", pdf_bombs.main, bombs + extra),
     ]
     if postgresql:
         runs[2:2] = [

@@ -79,6 +79,21 @@ class BaseConfig:
     SOCKETS_PER_USER = int(os.environ.get("SOCKETS_PER_USER", "5"))
     # people invited to one meeting (a city People's Council session has ~300 with guests)
     MAX_MEETING_PARTICIPANTS = int(os.environ.get("MAX_MEETING_PARTICIPANTS", "600"))
+    # PDF validation budget (core/pdf.py), for uploads that inflate or draw out of measure:
+    # any one stream may inflate to at most this many bytes,
+    PDF_MAX_STREAM_BYTES = int(os.environ.get("PDF_MAX_STREAM_MB", "128")) * 1024 * 1024
+    # the whole file to at most this many bytes,
+    PDF_MAX_INFLATED_BYTES = int(os.environ.get("PDF_MAX_INFLATED_MB", "512")) * 1024 * 1024
+    # and to at most this many times its own size (never less than one stream's cap);
+    PDF_MAX_INFLATE_RATIO = float(os.environ.get("PDF_MAX_INFLATE_RATIO", "50"))
+    # content-stream operators per page (a form XObject counts each time it is painted);
+    PDF_MAX_PAGE_OPERATORS = int(os.environ.get("PDF_MAX_PAGE_OPERATORS", "2000000"))
+    # declared image pixels per page (width × height, each image once);
+    PDF_MAX_PAGE_PIXELS = int(os.environ.get("PDF_MAX_PAGE_PIXELS", "100000000"))
+    # wall-clock seconds for the whole validation;
+    PDF_VALIDATION_SECONDS = float(os.environ.get("PDF_VALIDATION_SECONDS", "10"))
+    # address space of the validation child process (RLIMIT_AS), in MB.
+    PDF_VALIDATION_MEMORY_MB = int(os.environ.get("PDF_VALIDATION_MEMORY_MB", "1024"))
     ICE_SERVERS: list = []
 
 
