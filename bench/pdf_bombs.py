@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
+
 from bench.common import command_line, machine, today, update_readme
 from core.pdf import guard_limits, refusal
 from core.pdf_worker import Outcome, discard_spare, run_guarded
@@ -99,8 +101,11 @@ def ordinary_like(size: int) -> bytes:
     """An ordinary numbered document of about ``size`` bytes."""
     pages = max(1, min(300, round(size / (100 * 1024))))
     filler = max(0, size // pages // 1024 - 3)
-    return numbered_pdf(pages, "Tài liệu thường", filler_kb=filler) if filler else numbered_pdf(
-        pages, "Tài liệu thường")
+    return (
+        numbered_pdf(pages, "Tài liệu thường", filler_kb=filler)
+        if filler
+        else numbered_pdf(pages, "Tài liệu thường")
+    )
 
 
 def before(data: bytes) -> str:
@@ -110,8 +115,11 @@ def before(data: bytes) -> str:
         handle.flush()
         try:
             done = subprocess.run(
-                [sys.executable, "-c", OLD_VALIDATOR, handle.name], cwd=ROOT,
-                capture_output=True, text=True, timeout=BEFORE_TIMEOUT_S,
+                [sys.executable, "-c", OLD_VALIDATOR, handle.name],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=BEFORE_TIMEOUT_S,
             )
         except subprocess.TimeoutExpired:
             return f"> {BEFORE_TIMEOUT_S} s (stopped)"
@@ -120,7 +128,6 @@ def before(data: bytes) -> str:
 
 
 def old_in_process(data: bytes) -> float:
-    from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     started = time.perf_counter()
@@ -134,10 +141,16 @@ def old_in_process(data: bytes) -> float:
 def corpus(limit_bomb: bool) -> list[Bomb]:
     items = bombs()
     if limit_bomb:
-        items.append(Bomb(
-            "stream_bombs_40mb", stream_bombs(540), "pdf_inflates_too_much", 413,
-            540 * 74_000_000, "the probe's trick at the 40 MB upload limit: 540 × 74 MB",
-        ))
+        items.append(
+            Bomb(
+                "stream_bombs_40mb",
+                stream_bombs(540),
+                "pdf_inflates_too_much",
+                413,
+                540 * 74_000_000,
+                "the probe's trick at the 40 MB upload limit: 540 × 74 MB",
+            )
+        )
     return items
 
 
@@ -151,8 +164,11 @@ def bomb_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
         got = median_run(bomb.data, args.repeat)
         old = "not run" if args.no_before or bomb.inflates_to > 10**10 else before(bomb.data)
         rows.append({"bomb": bomb, "run": got, "baseline": baselines[bucket], "before": old})
-        print(f"{bomb.name}: {got.seconds * 1000:.0f} ms {got.outcome.code}/"
-              f"{got.outcome.reason}; before: {old}", flush=True)
+        print(
+            f"{bomb.name}: {got.seconds * 1000:.0f} ms {got.outcome.code}/"
+            f"{got.outcome.reason}; before: {old}",
+            flush=True,
+        )
     return rows
 
 
@@ -172,10 +188,20 @@ def ordinary_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
             started = time.perf_counter()
             run_guarded(data, guard_limits(len(data), 2000))
             cold.append(time.perf_counter() - started)
-        rows.append({"label": label, "size": len(data), "old": old, "warm": warm,
-                     "cold": statistics.median(cold)})
-        print(f"{label}: old {old * 1000:.0f} ms, warm {warm.seconds * 1000:.0f} ms, cold "
-              f"{statistics.median(cold) * 1000:.0f} ms", flush=True)
+        rows.append(
+            {
+                "label": label,
+                "size": len(data),
+                "old": old,
+                "warm": warm,
+                "cold": statistics.median(cold),
+            }
+        )
+        print(
+            f"{label}: old {old * 1000:.0f} ms, warm {warm.seconds * 1000:.0f} ms, cold "
+            f"{statistics.median(cold) * 1000:.0f} ms",
+            flush=True,
+        )
     return rows
 
 
@@ -192,7 +218,8 @@ def refused_as(outcome: Outcome) -> str:
 def report(argv: list[str], bomb_data: list[dict[str, Any]], plain: list[dict[str, Any]]) -> str:
     limits = guard_limits(MB, 2000)
     lines = [
-        "## PDF bombs — time to refuse and memory", "",
+        "## PDF bombs — time to refuse and memory",
+        "",
         f"- date: {today()}; machine: {machine()}",
         f"- command: `{command_line('bench.pdf_bombs', argv)}`",
         f"- settings (defaults): stream ≤ {limits.stream_bytes // MB} MB inflated, whole file ≤"
@@ -201,7 +228,8 @@ def report(argv: list[str], bomb_data: list[dict[str, Any]], plain: list[dict[st
         f" page, {limits.seconds:g} s, child address space {limits.memory_mb} MB",
         "- time = run_guarded() wall clock in the web process (median); web peak = growth of"
         " the web process's peak RSS during the call (max of the runs); baseline = an ordinary"
-        " PDF of about the same size; before = the previous validator, in a subprocess", "",
+        " PDF of about the same size; before = the previous validator, in a subprocess",
+        "",
         "| bomb | file | inflates to | refused as | time ms | baseline ms | × baseline "
         "| web peak +MB | child peak MB | before (time, peak, result) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -214,30 +242,38 @@ def report(argv: list[str], bomb_data: list[dict[str, Any]], plain: list[dict[st
             f"{size(bomb.inflates_to) if bomb.inflates_to else '—'} | {refused_as(got.outcome)} "
             f"| {got.seconds * 1000:.0f} | {base.seconds * 1000:.0f} ({size(base_size)}) "
             f"| {got.seconds / base.seconds:.1f} | {got.parent_kb / 1024:.1f} "
-            f"| {got.outcome.child_maxrss_kb / 1024:.0f} | {row['before']} |")
+            f"| {got.outcome.child_maxrss_kb / 1024:.0f} | {row['before']} |"
+        )
     worst = max(bomb_data, key=lambda r: r["run"].seconds)
     lines += [
-        "", f"- slowest refusal: {worst['bomb'].name}, {worst['run'].seconds:.2f} s; largest "
-        f"web-process growth: {max(r['run'].parent_kb for r in bomb_data) / 1024:.1f} MB", "",
-        "Ordinary uploads (accepted), median ms:", "",
+        "",
+        f"- slowest refusal: {worst['bomb'].name}, {worst['run'].seconds:.2f} s; largest "
+        f"web-process growth: {max(r['run'].parent_kb for r in bomb_data) / 1024:.1f} MB",
+        "",
+        "Ordinary uploads (accepted), median ms:",
+        "",
         "| document | file | before: pypdf in the web process | now, spare child ready "
-        "| now, cold child | child peak MB |", "| --- | --- | --- | --- | --- | --- |",
+        "| now, cold child | child peak MB |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for row in plain:
         lines.append(
             f"| {row['label']} | {size(row['size'])} | {row['old'] * 1000:.0f} "
             f"| {row['warm'].seconds * 1000:.0f} | {row['cold'] * 1000:.0f} "
-            f"| {row['warm'].outcome.child_maxrss_kb / 1024:.0f} |")
+            f"| {row['warm'].outcome.child_maxrss_kb / 1024:.0f} |"
+        )
     return "\n".join(lines)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-before", action="store_true",
-                        help="skip the previous validator (the probe's file takes ~80 s)")
-    parser.add_argument("--no-limit-bomb", action="store_true",
-                        help="skip the 40 MB stream bomb")
+    parser.add_argument(
+        "--no-before",
+        action="store_true",
+        help="skip the previous validator (the probe's file takes ~80 s)",
+    )
+    parser.add_argument("--no-limit-bomb", action="store_true", help="skip the 40 MB stream bomb")
     parser.add_argument("--no-readme", action="store_true", help="print only")
     return parser.parse_args(argv)
 

@@ -94,7 +94,7 @@ def _guard_pypdf(budget: Budget, size: int) -> None:
         budget.measure(stream)
         return original(stream)
 
-    pypdf.filters.decode_stream_data = measured_first  # type: ignore[assignment]
+    pypdf.filters.decode_stream_data = measured_first
     cap = budget.limits.stream_bytes
     overwrite_configuration(
         zlib_maximum_output_length=cap,

@@ -14,6 +14,11 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from pypdf import apply_configuration
+from pypdf.errors import LimitReachedError
+from pypdf.filters import ASCII85Decode, ASCIIHexDecode, LZWDecode, RunLengthDecode
+from pypdf.generic import DictionaryObject
+
 CHUNK = 1 << 20
 MAX_FILTERS = 4
 
@@ -122,16 +127,11 @@ def _collect(chunks: Iterable[bytes], cap: int) -> bytes:
 
 def _whole(chunks: Iterable[bytes], name: str, parm: Any, cap: int) -> Iterator[bytes]:
     """A filter pypdf decodes in one piece, on input already bounded by ``cap``."""
-    from pypdf import apply_configuration
-    from pypdf.errors import LimitReachedError
-
     data = _collect(chunks, cap)
-    limits = {
-        "lzw_maximum_output_length": cap,
-        "run_length_maximum_output_length": cap,
-    }
     try:
-        with apply_configuration(**limits):
+        with apply_configuration(
+            lzw_maximum_output_length=cap, run_length_maximum_output_length=cap
+        ):
             decoded = _WHOLE[name](data, parm)
     except LimitReachedError as err:
         raise StreamTooLarge(str(err)) from err
@@ -139,26 +139,18 @@ def _whole(chunks: Iterable[bytes], name: str, parm: Any, cap: int) -> Iterator[
 
 
 def _lzw(data: bytes, parm: Any) -> bytes:
-    from pypdf.filters import LZWDecode
-
-    return LZWDecode.decode(data, parm if isinstance(parm, dict) else None)
+    return LZWDecode.decode(data, parm if isinstance(parm, DictionaryObject) else None)
 
 
 def _ascii_hex(data: bytes, parm: Any) -> bytes:
-    from pypdf.filters import ASCIIHexDecode
-
     return ASCIIHexDecode.decode(data)
 
 
 def _ascii85(data: bytes, parm: Any) -> bytes:
-    from pypdf.filters import ASCII85Decode
-
     return ASCII85Decode.decode(data)
 
 
 def _run_length(data: bytes, parm: Any) -> bytes:
-    from pypdf.filters import RunLengthDecode
-
     return RunLengthDecode.decode(data)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import resource
 import signal
+import zlib
 from dataclasses import replace
 
 import pytest
@@ -92,8 +93,11 @@ def test_the_settings_are_honoured(app):
 
 
 def test_the_whole_file_budget_is_a_ratio_with_a_floor_and_a_ceiling():
-    config = {"PDF_MAX_STREAM_BYTES": 10 * MB, "PDF_MAX_INFLATED_BYTES": 100 * MB,
-              "PDF_MAX_INFLATE_RATIO": 20}
+    config = {
+        "PDF_MAX_STREAM_BYTES": 10 * MB,
+        "PDF_MAX_INFLATED_BYTES": 100 * MB,
+        "PDF_MAX_INFLATE_RATIO": 20,
+    }
     assert guard_limits(100_000, 5, config).total_bytes == 10 * MB  # the floor: one stream
     assert guard_limits(2 * MB, 5, config).total_bytes == 40 * MB  # 20 × the file
     assert guard_limits(40 * MB, 5, config).total_bytes == 100 * MB  # the ceiling
@@ -115,7 +119,9 @@ def test_a_validation_over_its_time_budget_is_refused(app):
 def test_a_validation_over_its_memory_budget_is_refused(app):
     data = run_length_bomb(512 * MB)  # pypdf decodes RunLength in one piece
     limits = replace(
-        guard_limits(len(data), 10), stream_bytes=2048 * MB, total_bytes=2048 * MB,
+        guard_limits(len(data), 10),
+        stream_bytes=2048 * MB,
+        total_bytes=2048 * MB,
         memory_mb=200,
     )
     err = refused(data, limits=limits)
@@ -124,8 +130,12 @@ def test_a_validation_over_its_memory_budget_is_refused(app):
 
 @pytest.mark.parametrize(
     "returncode, reason",
-    [(-signal.SIGKILL, "memory"), (-signal.SIGSEGV, "memory"), (-signal.SIGXCPU, "time"),
-     (1, "memory")],
+    [
+        (-signal.SIGKILL, "memory"),
+        (-signal.SIGSEGV, "memory"),
+        (-signal.SIGXCPU, "time"),
+        (1, "memory"),
+    ],
 )
 def test_a_child_that_dies_is_a_refusal_not_a_server_error(app, returncode, reason):
     outcome = _outcome(returncode, b"", b"Traceback ...", 0.5)
@@ -141,10 +151,8 @@ def test_a_child_answer_is_read(app):
 
 
 def test_deflate_repeated_is_real_zlib_data():
-    import zlib
 
     data = deflate_repeated(b"0 0 m\n", 3 * MB + 5, head=b"%head\n", chunk=64 * 1024)
     inflated = zlib.decompress(data)
     assert inflated.startswith(b"%head\n0 0 m\n") and len(inflated) == 6 + 3 * MB + 5
-    assert adler32_combine(zlib.adler32(b"ab"), zlib.adler32(b"cde"), 3) == zlib.adler32(
-        b"abcde")
+    assert adler32_combine(zlib.adler32(b"ab"), zlib.adler32(b"cde"), 3) == zlib.adler32(b"abcde")
