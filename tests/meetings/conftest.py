@@ -1,113 +1,19 @@
-"""Helpers for the meetings tests: meetings made through the rules or the API, PDFs, tokens."""
+"""Fixtures of the meetings tests: API callers, a prepared meeting, live-room devices.
+The builders they use live in ``tests/meetings/factories.py``."""
 
 from __future__ import annotations
 
-import functools
 import io
-from datetime import datetime, timedelta
-from pathlib import Path
+import uuid
 from typing import Any
 
 import pytest
-from flask import current_app
-from pypdf import PdfReader, PdfWriter
-from sqlalchemy import func, select
 
 from core.extensions import db
-from core.i18n import VN_TZ
-from core.models import StoredFile
-from core.sample_pdf import numbered_pdf
-from core.security import issue_token, user_by_username
-from meetings import services
-from meetings.models import Document, Meeting
-
-ORG = "hue"
-
-
-@functools.cache
-def pdf(pages: int = 5, title: str = "Tài liệu họp") -> bytes:
-    """A real PDF whose page N says 'Trang N' (made once per shape)."""
-    return numbered_pdf(pages, title)
-
-
-@functools.cache
-def encrypted_pdf() -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf(2))))
-    writer.encrypt("mat-khau")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def when(days: float = 1, hour: int = 8) -> datetime:
-    """A moment `days` from today at `hour` o'clock, Vietnam time."""
-    day = datetime.now(VN_TZ).date() + timedelta(days=int(days))
-    return datetime(day.year, day.month, day.day, hour, tzinfo=VN_TZ)
-
-
-def meeting_body(**overrides: Any) -> dict[str, Any]:
-    """A valid body for POST /api/v1/meetings (and services.create_meeting)."""
-    body: dict[str, Any] = {
-        "title": "Họp thường kỳ kiểm thử",
-        "organization": ORG,
-        "starts_at": when(1, 8).replace(tzinfo=None).isoformat(),
-        "ends_at": when(1, 11).replace(tzinfo=None).isoformat(),
-        "location": "Phòng họp số 2",
-        "confidential": False,
-        "chair": "chutich",
-        "secretary": "thuky",
-        "participants": ["daibieu", "daibieu.phunhuan"],
-    }
-    body.update(overrides)
-    return body
-
-
-def user(username: str):
-    found = user_by_username(username)
-    assert found is not None, username
-    return found
-
-
-def make_meeting(creator: str = "chutich", **overrides: Any) -> Meeting:
-    """A meeting created through the rules and committed."""
-    meeting = services.create_meeting(user(creator), meeting_body(**overrides))
-    db.session.commit()
-    return meeting
-
-
-def add_pdf(meeting: Meeting, by: str = "chutich", pages: int = 5, **kwargs: Any) -> Document:
-    document = services.add_document(
-        meeting, user(by), pdf(pages), "tai-lieu.pdf", **kwargs
-    )
-    db.session.commit()
-    return document
-
-
-def stored_files() -> list[Path]:
-    """Every file in the content-addressed store on disk."""
-    root = Path(current_app.instance_path) / "files"
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def counts() -> tuple[int, int, int]:
-    """(Document rows, StoredFile rows, files on disk): what an upload may leave behind."""
-    db.session.expire_all()
-    return (
-        db.session.scalar(select(func.count()).select_from(Document)),
-        db.session.scalar(select(func.count()).select_from(StoredFile)),
-        len(stored_files()),
-    )
-
-
-def error_of(response) -> dict[str, Any]:
-    """The error of a 4xx JSON answer, checked for the contract's shape."""
-    assert 400 <= response.status_code < 500, (response.status_code, response.data[:300])
-    body = response.get_json()
-    assert body is not None, response.data[:300]
-    error = body["error"]
-    assert error["code"] and error["code"] == error["code"].lower()
-    assert isinstance(error["message"], str) and error["message"].strip()
-    return error
+from core.security import issue_token
+from tests.meetings.devices import Member
+from tests.meetings.factories import meeting_body, pdf, user
+from tests.support import disconnect_all
 
 
 @pytest.fixture
@@ -159,3 +65,81 @@ def upload(client, h):
         )
 
     return post
+
+
+@pytest.fixture
+def ready(client, h, api_meeting, upload):
+    """A meeting (participants daibieu, daibieu.phunhuan) with two agenda items and a
+    5-page document; returns (meeting JSON, document JSON)."""
+    meeting = api_meeting()
+    for title in ("Báo cáo kinh tế – xã hội", "Kế hoạch chuyển đổi số"):
+        response = client.post(
+            f"/api/v1/meetings/{meeting['id']}/agenda-items",
+            json={"title": title},
+            headers=h("chutich"),
+        )
+        assert response.status_code == 201
+    response = upload(meeting["id"], [(pdf(5), "bao-cao.pdf")])
+    assert response.status_code == 201, response.get_json()
+    return meeting, response.get_json()
+
+
+# -- the live room on the shared live server ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tokens(live_server):
+    """API tokens on the shared live server, fetched once per account."""
+    cache: dict[str, str] = {}
+
+    def token(username: str) -> str:
+        if username not in cache:
+            cache[username] = live_server.token(username)
+        return cache[username]
+
+    return token
+
+
+@pytest.fixture
+def people(live_server, tokens):
+    """``people("chutich")`` connects a device; all are closed in parallel afterwards."""
+    made: list[Member] = []
+
+    def connect(username: str, notifications: bool = False) -> Member:
+        member = Member(live_server, username, tokens(username), notifications)
+        made.append(member)
+        return member
+
+    yield connect
+    disconnect_all([m.client for m in made if m.client.connected])
+
+
+@pytest.fixture
+def live_meeting(live_server, tokens) -> dict[str, Any]:
+    """A new meeting in progress on the live server with one agenda item and a 5-page
+    document; returns {id, document_id, agenda_item_id}."""
+    chair = tokens("chutich")
+    body = meeting_body(
+        title=f"Họp trực tuyến {uuid.uuid4().hex[:8]}",
+        participants=["daibieu", "daibieu.phunhuan", "chutich.phunhuan"],
+    )
+    response = live_server.api("POST", "/api/v1/meetings", chair, json=body)
+    assert response.status_code == 201, response.text
+    meeting_id = response.json()["id"]
+    response = live_server.api(
+        "POST", f"/api/v1/meetings/{meeting_id}/agenda-items", chair, json={"title": "Báo cáo"}
+    )
+    assert response.status_code == 201, response.text
+    item_id = response.json()["id"]
+    response = live_server.api(
+        "POST",
+        f"/api/v1/meetings/{meeting_id}/documents",
+        chair,
+        files={"file": ("bao-cao.pdf", pdf(5), "application/pdf")},
+    )
+    assert response.status_code == 201, response.text
+    document = response.json()
+    assert document["pages"] == 5
+    response = live_server.api("POST", f"/api/v1/meetings/{meeting_id}/start", chair)
+    assert response.status_code == 200, response.text
+    return {"id": meeting_id, "document_id": document["id"], "agenda_item_id": item_id}

@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 
 from core.extensions import db
-from core.security import user_by_username
-from meetings import services
+from meetings.access import meetings_for
 from meetings.models import Meeting
 from meetings.seed import CITY_MEETING
+from tests.meetings.factories import user
 
 pytestmark = pytest.mark.db
 
@@ -49,7 +49,7 @@ def test_minutes_pdf_follows_the_secretarys_edits(demo, client, auth):
 
 def test_minutes_pdf_of_a_confidential_meeting_is_hidden_from_outsiders(demo, client, auth):
     ward = next(
-        m for m in services.meetings_for(user_by_username("thuky.phunhuan")) if m.confidential
+        m for m in meetings_for(user("thuky.phunhuan")) if m.confidential
     )
     db.session.commit()
     response = client.get(f"/api/v1/meetings/{ward.id}/minutes.pdf", headers=auth.headers("thuky"))

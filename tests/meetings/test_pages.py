@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.i18n import VN_TZ
-from core.security import user_by_username
-from meetings import record, services
+from meetings import services
 from meetings.models import Guest, Meeting
 from meetings.seed import CITY_MEETING, WARD_MEETING
+from tests.meetings.factories import MANAGE, acting, conclude
 
 pytestmark = pytest.mark.db
 
@@ -133,7 +133,7 @@ def test_detail_for_the_chair_has_the_tools(client, auth, city):
     ["", "/record", "/edit", "/room", "/door-qr.svg", "/guests/{guest}/qr.svg"],
 )
 def test_confidential_meeting_is_not_found_for_outsiders(client, auth, ward, path):
-    guest = services.invite_guest(ward, user_by_username("chutich.phunhuan"), "Khách")
+    guest = services.invite_guest(acting(ward, "chutich.phunhuan", MANAGE), "Khách")
     db.session.commit()
     auth.login("chutich")  # the city's chair, but not invited to the ward's meeting
     response = client.get(f"/meetings/{ward.id}" + path.format(guest=guest.id))
@@ -277,7 +277,7 @@ def test_record_page_for_a_delegate_is_read_only(client, auth, city):
 
 def test_record_page_shows_conclusions_and_tasks(client, auth, city):
     deadline = datetime.now(VN_TZ).date() + timedelta(days=10)
-    record.add_conclusion(city, user_by_username("chutich"), {
+    conclude(city, by="chutich", body={
         "text": "Thống nhất thông qua báo cáo kinh tế – xã hội.",
         "agenda_item_id": city.agenda[0].id,
         "tasks": [{"organization": "phu-nhuan", "description": "Rà soát số liệu phường",
@@ -293,7 +293,7 @@ def test_record_page_shows_conclusions_and_tasks(client, auth, city):
 
 def test_tasks_page_lists_open_tasks_with_overdue_ones_marked(client, auth, city):
     today = datetime.now(VN_TZ).date()
-    record.add_conclusion(city, user_by_username("chutich"), {
+    conclude(city, by="chutich", body={
         "text": "Giao nhiệm vụ.",
         "tasks": [
             {"organization": "hue", "description": "Nhiệm vụ đã quá hạn",
