@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from tests.meetings.conftest import counts, error_of, pdf
-from tests.meetings.test_api import get_meeting, vi_error
+from tests.meetings.checks import counts, error_of, vi_error
+from tests.meetings.factories import api_meeting_of, pdf
 from tests.pdf_corpus import blank_page_bomb, declared_image_bomb, form_fanout_bomb, stream_bombs
 
 pytestmark = pytest.mark.db
@@ -31,7 +31,7 @@ def test_a_bomb_is_refused_and_nothing_is_stored(client, h, api_meeting, upload,
     assert error["details"]["file"] == "bao-cao.pdf"
     assert error["details"]["reason"]
     assert counts() == before
-    assert get_meeting(client, h, meeting["id"])["documents"] == []
+    assert api_meeting_of(client, h, meeting["id"])["documents"] == []
 
 
 def test_the_refusal_in_english(client, h, api_meeting, upload):
