@@ -8,7 +8,8 @@ from types import ModuleType
 from flask import Flask, g
 from flask_babel import get_locale, refresh
 from sqlalchemy import event
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from core import api, auth, cli, errors, guards, headers, i18n, realtime, views
 from core.config import PROJECT_ROOT
@@ -54,12 +55,14 @@ def init_extensions(app: Flask, ext: ModuleType) -> None:
 
 
 class RowIdConverter(IntegerConverter):
-    """``<int:…>`` in every route: an id beyond the database's integer columns matches no
-    route (a 404), instead of reaching the database and failing there."""
+    """``<int:…>`` in every route: an id beyond the database's integer columns is a 404
+    (whatever the method), instead of reaching the database and failing there."""
 
-    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("max", MAX_ROW_ID)
-        super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ROW_ID:
+            raise NotFound()
+        return number
 
 
 def register_kernel(app: Flask) -> None:

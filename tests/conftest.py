@@ -163,6 +163,19 @@ def live_server(tmp_path_factory, redis_url):
     drop()
 
 
+@pytest.fixture(scope="module")
+def tokens(live_server):
+    """API tokens on the shared live server, fetched once per account (and module)."""
+    cache: dict[str, str] = {}
+
+    def token(username: str) -> str:
+        if username not in cache:
+            cache[username] = live_server.token(username)
+        return cache[username]
+
+    return token
+
+
 @pytest.fixture(scope="session")
 def live_database(tmp_path_factory):
     """Factory of fresh databases for tests that start their own servers."""

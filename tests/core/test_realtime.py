@@ -58,19 +58,6 @@ def raw_client(url: str, auth: Any = None) -> tuple[socketio.Client, list[Any]]:
     return client, errors
 
 
-@pytest.fixture(scope="module")
-def tokens(live_server):
-    """API tokens on the shared live server, fetched once per account."""
-    cache: dict[str, str] = {}
-
-    def token(username: str) -> str:
-        if username not in cache:
-            cache[username] = live_server.token(username)
-        return cache[username]
-
-    return token
-
-
 def notice(message: str, organization: str = "hue") -> dict[str, str]:
     return {"organization": organization, "message": message}
 

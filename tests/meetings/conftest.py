@@ -87,19 +87,6 @@ def ready(client, h, api_meeting, upload):
 # -- the live room on the shared live server ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def tokens(live_server):
-    """API tokens on the shared live server, fetched once per account."""
-    cache: dict[str, str] = {}
-
-    def token(username: str) -> str:
-        if username not in cache:
-            cache[username] = live_server.token(username)
-        return cache[username]
-
-    return token
-
-
 @pytest.fixture
 def people(live_server, tokens):
     """``people("chutich")`` connects a device; all are closed in parallel afterwards."""

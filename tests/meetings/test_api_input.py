@@ -55,11 +55,6 @@ def test_ids_past_the_database_range(client, h, ready, upload):
     vi_error(largest, 404, "meeting_not_found")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="werkzeug checks a rule's methods before its converters: where another rule "
-    "serves the same path with other methods, an id past the range is a 405, not a 404",
-)
 @pytest.mark.parametrize(
     ("method", "path"),
     [
