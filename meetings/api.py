@@ -21,10 +21,9 @@ from core.http import content_disposition
 from core.live_document import notes_for, save_note
 from core.schemas import body, parse
 from core.security import org_by_code
-from meetings import documents, minutes, presence, record, services
+from meetings import documents, lifecycle, minutes, presence, record, services
 from meetings.access import MeetingRight, standing
 from meetings.events import publish
-from meetings.models import MeetingStatus
 from meetings.schemas import (
     AgendaItemIn,
     AgendaItemPatch,
@@ -203,24 +202,18 @@ def put_note(document_id: int, page: int, body: NoteIn) -> ResponseReturnValue:
     return jsonify(page=page, text=text)
 
 
-def _status_change(meeting_id: int, status: MeetingStatus) -> ResponseReturnValue:
-    meeting = services.set_status(standing(meeting_id, current_user, MANAGE), status)
-    publish("meeting_status_changed", {"status": meeting.status}, meeting.id)
-    return jsonify(meeting_dict(meeting))
-
-
 @api.post("/meetings/<int:meeting_id>/start")
 @login_required
 def start_meeting(meeting_id: int) -> ResponseReturnValue:
     """Open the meeting (chair or secretary)."""
-    return _status_change(meeting_id, MeetingStatus.IN_PROGRESS)
+    return jsonify(meeting_dict(lifecycle.start(standing(meeting_id, current_user, MANAGE))))
 
 
 @api.post("/meetings/<int:meeting_id>/end")
 @login_required
 def end_meeting(meeting_id: int) -> ResponseReturnValue:
     """Close the meeting."""
-    return _status_change(meeting_id, MeetingStatus.ENDED)
+    return jsonify(meeting_dict(lifecycle.end(standing(meeting_id, current_user, MANAGE))))
 
 
 @api.post("/meetings/<int:meeting_id>/guests")

@@ -122,3 +122,13 @@ def release_floor(attendee: MeetingStanding, username: str | None = None) -> dic
         _finish(row)
     db.session.flush()
     return speakers(meeting)
+
+
+def close_queue(meeting: Meeting) -> bool:
+    """The meeting ends: the speech in progress is done and waiting requests are
+    withdrawn. True when anything changed."""
+    rows = _speaker_rows(meeting)
+    for row in rows:
+        _finish(row)
+    db.session.flush()
+    return bool(rows)

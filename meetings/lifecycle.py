@@ -1,0 +1,32 @@
+"""Opening and closing a meeting (khai mạc, bế mạc), and what closing settles.
+
+Ending a meeting makes it final: whoever still has the floor is done, waiting requests
+are withdrawn and an open vote is closed with its result, so the record never shows a
+speech or a vote still running after the end.
+"""
+
+from __future__ import annotations
+
+from meetings import services, speakers, votes
+from meetings.access import MeetingStanding
+from meetings.events import publish
+from meetings.models import Meeting, MeetingStatus
+
+
+def start(organiser: MeetingStanding) -> Meeting:
+    meeting = services.set_status(organiser, MeetingStatus.IN_PROGRESS)
+    publish("meeting_status_changed", {"status": meeting.status}, meeting.id)
+    return meeting
+
+
+def end(organiser: MeetingStanding) -> Meeting:
+    """End the meeting and settle the floor and the open vote (each room hears of it)."""
+    meeting = organiser.meeting
+    services.set_status(organiser, MeetingStatus.ENDED)
+    open_vote = votes.open_vote_of(meeting)
+    if open_vote is not None:
+        publish("vote_closed", votes.close_vote(organiser, open_vote.id), meeting.id)
+    if speakers.close_queue(meeting):
+        publish("speakers_changed", speakers.speakers(meeting), meeting.id)
+    publish("meeting_status_changed", {"status": meeting.status}, meeting.id)
+    return meeting
