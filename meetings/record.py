@@ -13,12 +13,15 @@ from core.errors import Conflict, Forbidden, NotFound, unknown_organization
 from core.extensions import db
 from core.models import Organization, User
 from core.security import org_by_code
+from core.text import fold
 from meetings.access import MeetingStanding, meetings_for
 from meetings.models import (
     AgendaItem,
     Conclusion,
+    Document,
     FollowUpTask,
     Meeting,
+    Participant,
     SpeakerRequest,
     TaskStatus,
     Vote,
@@ -145,23 +148,38 @@ def meeting_record(meeting: Meeting) -> dict[str, Any]:
 
 
 def search_meetings(user: User, text: str) -> list[Meeting]:
-    """Meetings the user may see whose title, agenda, conclusions or minutes mention the
-    text (the list is already only what the user may see: nothing is re-checked)."""
-    text = (text or "").strip().lower()
+    """Meetings the user may see whose title, agenda, documents, participants, conclusions
+    or minutes mention the text, with or without diacritics ("song huong" finds "sông
+    Hương"), the same on every database. The list is already only what the user may see."""
+    needle = fold(text or "")
     visible = meetings_for(user)
-    if not text:
+    if not needle:
         return visible
-    hits = set(
-        db.session.scalars(select(Conclusion.meeting_id).where(Conclusion.text.ilike(f"%{text}%")))
-    )
-    agenda = db.session.execute(
-        select(AgendaItem.meeting_id, AgendaItem.title).where(
-            AgendaItem.meeting_id.in_([m.id for m in visible])
-        )
-    )
-    hits |= {meeting_id for meeting_id, title in agenda if text in title.lower()}
+    texts = _searchable_texts([m.id for m in visible])
     return [
         m
         for m in visible
-        if m.id in hits or text in m.title.lower() or text in (m.minutes_text or "").lower()
+        if any(needle in fold(part) for part in (m.title, m.minutes_text or "", *texts[m.id]))
     ]
+
+
+def _searchable_texts(meeting_ids: list[int]) -> dict[int, list[str]]:
+    """Agenda titles, document titles, participants' names and conclusions, by meeting
+    (four queries for the whole list)."""
+    texts: dict[int, list[str]] = {meeting_id: [] for meeting_id in meeting_ids}
+    queries = (
+        select(AgendaItem.meeting_id, AgendaItem.title).where(
+            AgendaItem.meeting_id.in_(meeting_ids)
+        ),
+        select(Document.meeting_id, Document.title).where(Document.meeting_id.in_(meeting_ids)),
+        select(Participant.meeting_id, User.full_name)
+        .join(User, User.id == Participant.user_id)
+        .where(Participant.meeting_id.in_(meeting_ids)),
+        select(Conclusion.meeting_id, Conclusion.text).where(
+            Conclusion.meeting_id.in_(meeting_ids)
+        ),
+    )
+    for query in queries:
+        for meeting_id, value in db.session.execute(query):
+            texts[meeting_id].append(value or "")
+    return texts

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
+from core.text import fold
 from meetings import record
 from meetings.models import Conclusion, FollowUpTask
 from tests.meetings.checks import count, raises
@@ -13,6 +14,7 @@ from tests.meetings.factories import (
     MANAGE,
     acting,
     add_item,
+    add_pdf,
     conclude,
     end,
     held_meeting,
@@ -134,3 +136,26 @@ def test_search_finds_only_visible_meetings(demo):
     db.session.commit()
     assert {m.id for m in record.search_meetings(user("vanthu"), "CÂY XANH")} == {visible.id}
     assert {m.id for m in record.search_meetings(user("vanthu"), "không có ai")} == set()
+
+
+def test_search_without_diacritics_finds_titles_documents_people_and_conclusions(demo):
+    river = make_meeting(title="Họp về bảo vệ sông Hương", participants=["daibieu.phunhuan"])
+    other = make_meeting(title="Giao ban tuần")
+    add_pdf(other, title="Đề án đường Lê Lợi")
+    conclude(other, {"text": "Giao Phường Phú Hội rà soát"})
+    db.session.commit()
+
+    def found(text: str) -> set[int]:
+        return {m.id for m in record.search_meetings(user("chutich"), text)}
+
+    assert found("song huong") == {river.id}
+    assert found("SÔNG HƯƠNG") == {river.id}
+    assert found("duong le loi") == {other.id}  # a document's title, đ typed as d
+    assert found("phu hoi") == {other.id}  # a conclusion
+    assert river.id in found("pham thi dung")  # a participant's name, without tones
+    assert found("không khớp gì") == set()
+
+
+def test_fold_drops_tones_and_case():
+    assert fold("  Đường   Lê LỢI ") == "duong le loi"
+    assert fold("Thủy Biều") == fold("thuy bieu")
