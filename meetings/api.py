@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from flask import jsonify, request, send_file
+from flask import jsonify, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,7 +21,7 @@ from core.http import content_disposition
 from core.live_document import notes_for, save_note
 from core.schemas import body, parse
 from core.security import org_by_code
-from meetings import documents, lifecycle, minutes, presence, record, services
+from meetings import documents, lifecycle, minutes, presence, record, services, signatures
 from meetings.access import MeetingRight, standing
 from meetings.events import publish
 from meetings.schemas import (
@@ -36,6 +36,7 @@ from meetings.schemas import (
     MeetingIn,
     MeetingPatch,
     MinutesIn,
+    MinutesSignIn,
     NoteIn,
     UploadForm,
 )
@@ -290,15 +291,44 @@ def put_minutes(meeting_id: int, body: MinutesIn) -> ResponseReturnValue:
 @api.get("/meetings/<int:meeting_id>/minutes.pdf")
 @login_required
 def minutes_pdf(meeting_id: int) -> ResponseReturnValue:
-    """The current minutes as a PDF: the draft until the signing feature signs it."""
+    """The current minutes as a PDF: the latest signed version, or the draft.
+
+    ?draft=1 gives the draft of the current text even when a signed version exists."""
     meeting = standing(meeting_id, current_user).meeting
-    response = send_file(
-        io.BytesIO(minutes.minutes_pdf(meeting)),
-        mimetype="application/pdf",
-    )
-    response.headers["Content-Disposition"] = content_disposition(f"bien-ban-{meeting.id}.pdf")
+    version = None if request.args.get("draft") == "1" else signatures.current_version(meeting)
+    data = files.read_bytes(version.pdf_sha256) if version else minutes.minutes_pdf(meeting)
+    response = send_file(io.BytesIO(data), mimetype="application/pdf")
+    name = f"bien-ban-{meeting.id}" + (f"-v{version.number}" if version else "-du-thao")
+    response.headers["Content-Disposition"] = content_disposition(f"{name}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@api.get("/meetings/<int:meeting_id>/minutes/signatures")
+@login_required
+def minutes_signatures(meeting_id: int) -> ResponseReturnValue:
+    """The signing state of the minutes: version, signatures so far, whose turn it is."""
+    meeting = standing(meeting_id, current_user).meeting
+    return jsonify(signatures.minutes_state(meeting, current_user))
+
+
+@api.post("/meetings/<int:meeting_id>/minutes/signatures")
+@login_required
+def sign_minutes(meeting_id: int) -> ResponseReturnValue:
+    """The caller signs the minutes with their own key, in the fixed order (secretary,
+    chair, then the seal by a clerk when the secretary asked for it with {seal: true});
+    409 out of order, twice or after the lock; 403 for someone who is not a signer."""
+    data = parse(MinutesSignIn, request.get_json(silent=True) or {})
+    signer = standing(meeting_id, current_user)
+    version, signature = signatures.sign_minutes(signer, data.seal, _verify_link)
+    state = signatures.minutes_state(signer.meeting, current_user)
+    publish("minutes_signed", {**state, "my_turn": False}, meeting_id)
+    signatures.notify_next(signer.meeting, version)
+    return jsonify(state), 201
+
+
+def _verify_link(token: str) -> str:
+    return url_for("signing.verify_version", token=token, _external=True)
 
 
 @api.get("/tasks")

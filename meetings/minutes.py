@@ -92,7 +92,7 @@ def save_minutes(secretary: MeetingStanding, text: str) -> Meeting:
     return meeting
 
 
-def _place_name(meeting: Meeting) -> str:
+def place_name(meeting: Meeting) -> str:
     """'UBND thành phố Huế' → 'Huế' (the city, for the date line)."""
     org = meeting.organization
     while org.parent is not None:
@@ -103,16 +103,26 @@ def _place_name(meeting: Meeting) -> str:
     return name
 
 
-def minutes_pdf(meeting: Meeting) -> bytes:
-    """The current minutes as an A4 PDF draft (the signing feature signs it)."""
+def minutes_body(meeting: Meeting) -> list[str]:
+    """The body of the official minutes: the secretary's text and the SHA-256 of every
+    meeting document, so that the signed minutes bind the evidence."""
     lines = minutes_text(meeting).splitlines()
     if lines and lines[0].upper().startswith("BIÊN BẢN"):
         lines = lines[1:]
+    documents = sorted(meeting.documents, key=lambda d: d.id)
+    if documents:
+        lines += ["", "TÀI LIỆU HỌP (MÃ SHA-256)"]
+        lines += [f"- {d.title} ({d.pages} trang): {d.sha256}" for d in documents]
+    return lines
+
+
+def minutes_pdf(meeting: Meeting) -> bytes:
+    """The draft minutes as an A4 PDF, without signature blocks."""
     return render_draft(
         issuer=meeting.organization.name,
         doc_type="Biên bản",
         title=meeting.title,
-        body=lines,
-        place=_place_name(meeting),
+        body=minutes_body(meeting),
+        place=place_name(meeting),
         when=meeting.started_at or meeting.starts_at,
     )

@@ -18,7 +18,7 @@ from core.i18n import VN_TZ, to_local
 from core.models import Organization, User
 from core.schemas import parse
 from core.transaction import CommittingBlueprint
-from meetings import minutes, presence, record, services
+from meetings import minutes, presence, record, services, signatures
 from meetings.access import (
     MeetingRight,
     can_organise_in,
@@ -206,6 +206,8 @@ def record_page(meeting_id: int):
         draft=minutes.draft_minutes(meeting),
         is_secretary=viewer.is_secretary,
         can_manage=viewer.has(MeetingRight.MANAGE),
+        signing=signatures.minutes_state(meeting, current_user),
+        signer_roles=[r.value for r in signatures.roles_of(meeting, current_user)],
         all_organizations=list(db.session.scalars(select(Organization).order_by(Organization.id))),
     )
 

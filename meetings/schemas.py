@@ -168,6 +168,13 @@ class MinutesIn(Schema):
     text: Annotated[str, Field(min_length=1, max_length=100_000), NoNul]
 
 
+class MinutesSignIn(Schema):
+    """The caller signs the minutes; the secretary may ask for the organisation's seal."""
+
+    error_codes = {"seal": "invalid_seal"}
+    seal: Flag = False
+
+
 # -- the /meetings namespace ------------------------------------------------------------
 
 

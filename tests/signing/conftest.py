@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+import pytest
+
+from signing import keys
+
+
+@pytest.fixture
+def authority(app):
+    made, _ = keys.init_ca()
+    return made

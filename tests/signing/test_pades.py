@@ -1,0 +1,109 @@
+"""Real signatures: pyHanko signs, pyHanko and poppler's pdfsig verify, one byte breaks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from signing import certificates, keys
+from signing.verify import verify_pdf
+from tests.signing.support import nss_db, pdffonts, pdfsig, pdftotext, root_pem, three_signatures
+
+
+@pytest.fixture
+def signed(authority):
+    return three_signatures(authority)
+
+
+def test_three_signatures_are_valid_for_pyhanko_and_pdfsig(signed, authority, tmp_path):
+    report = verify_pdf(signed[-1])
+    assert report.valid, report.as_dict()
+    assert [s.field for s in report.signatures] == ["Sig_secretary", "Sig_chair", "Sig_seal"]
+    assert all(s.intact and s.valid and s.trusted for s in report.signatures)
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed[-1])
+    checks = pdfsig(path, nss_db(tmp_path / "nss", root_pem(authority)))
+    assert len(checks) == 3
+    for check in checks:
+        assert check["Signature Validation"] == "Signature is Valid."
+        assert check["Certificate Validation"] == "Certificate is Trusted."
+    assert all(line.split()[-5] == "yes" for line in pdffonts(path)), pdffonts(path)
+    text = pdftotext(path)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BIÊN BẢN" in text
+
+
+def _flip(data: bytes, start: int, end: int) -> bytes:
+    """Flip one byte of a letter inside [start, end), outside any signature's /Contents."""
+    region = data[start:end]
+    match = re.search(rb"/Type\s*/Annot|/Producer|/Font|/Page\b|/Sig\b", region)
+    assert match, "no flippable byte found"
+    at = start + match.start() + 2
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+
+
+def test_one_byte_flipped_in_each_revision_breaks_exactly_the_signatures_covering_it(signed):
+    """Revision k holds bytes signed by signatures k..3: flipping one breaks those only."""
+    ends = [len(f) for f in signed]  # revision k ends where file k ends
+    for revision in range(3):
+        tampered = _flip(signed[-1], 0 if revision == 0 else ends[revision], ends[revision + 1] - 2000)
+        report = verify_pdf(tampered)
+        broken = [s.field for s in report.signatures if not s.intact]
+        expected = ["Sig_secretary", "Sig_chair", "Sig_seal"][revision:]
+        assert broken == expected, (revision, report.as_dict())
+        assert report.problem == "tampered"
+
+
+def test_pdfsig_sees_the_tampering_too(signed, authority, tmp_path):
+    path = tmp_path / "t.pdf"
+    path.write_bytes(_flip(signed[-1], 0, len(signed[0])))
+    checks = pdfsig(path, nss_db(tmp_path / "nss", root_pem(authority)))
+    assert all(c["Signature Validation"] != "Signature is Valid." for c in checks)
+
+
+def test_an_incremental_update_after_the_lock_is_illegal(signed):
+    from io import BytesIO
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(signed[-1]))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/Rotate"] = generic.NumberObject(90)
+    writer.update_container(page)
+    out = BytesIO()
+    writer.write(out)
+    report = verify_pdf(out.getvalue())
+    assert not report.valid and report.problem == "illegal_update"
+    assert report.signatures[0].intact
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [(b"", "empty"), (b"hello, not a pdf", "not_pdf")],
+)
+def test_what_is_not_a_pdf_is_named(data, problem, app):
+    assert verify_pdf(data).problem == problem
+
+
+def test_truncated_and_unsigned(signed, app):
+    assert verify_pdf(signed[-1][: len(signed[-1]) // 2]).problem == "truncated"
+    report = verify_pdf(signed[0])
+    assert report.problem == "not_signed" and not report.valid
+
+
+def test_a_signature_by_another_ca_is_untrusted(signed, app, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOHOA_INSTANCE_PATH", str(tmp_path / "other"))
+    app.instance_path = str(tmp_path / "other")
+    keys.init_ca("Một CA khác")
+    report = verify_pdf(signed[-1])
+    assert report.problem == "untrusted"
+    assert all(s.intact and not s.trusted for s in report.signatures)
+
+
+def test_a_changed_secret_key_gives_a_clear_refusal(authority, app):
+    app.config["SECRET_KEY"] = "another-secret"
+    with pytest.raises(Exception) as err:
+        keys.authority()
+    assert getattr(err.value, "code", "") == "signing_key_unreadable"
+    _ = certificates
