@@ -220,16 +220,23 @@ def _placement(version: MinutesVersion, role: SignerRole, user: User) -> Placeme
 def minutes_state(meeting: Meeting, user: User | None = None) -> dict:
     """The signing state for the record page and the API."""
     version = current_version(meeting)
+    mine = roles_of(meeting, user) if user is not None else set()
+    ended = meeting.status is MeetingStatus.ENDED
     if version is None:
-        return {"version": None, "signatures": [], "next": "secretary", "locked": False}
+        return {
+            "version": None, "signatures": [], "next": "secretary", "locked": False,
+            "with_seal": False, "outdated": False,
+            "my_turn": ended and SignerRole.SECRETARY in mine,
+        }
     expected = next_role(version)
+    outdated = version.text_sha256 != text_digest(meeting)
     return {
         "version": version.number,
         "with_seal": version.with_seal,
         "locked": version.locked,
         "sha256": version.pdf_sha256,
         "verify_token": version.public_token,
-        "outdated": version.text_sha256 != text_digest(meeting),
+        "outdated": outdated,
         "next": expected.value if expected else None,
         "signatures": [
             {
@@ -239,7 +246,8 @@ def minutes_state(meeting: Meeting, user: User | None = None) -> dict:
             }
             for s in version.signatures
         ],
-        "my_turn": bool(user and expected and expected in roles_of(meeting, user)),
+        "my_turn": ended
+        and ((expected is not None and expected in mine) or (outdated and SignerRole.SECRETARY in mine)),
     }
 
 

@@ -24,7 +24,7 @@ MAX_PKCS12 = 64 * 1024
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.astimezone(dt.UTC)
 
 
 def _organisation(user: User) -> str:

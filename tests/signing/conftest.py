@@ -9,3 +9,6 @@ from signing import keys
 def authority(app):
     made, _ = keys.init_ca()
     return made
+
+
+from tests.meetings.conftest import api_meeting, h, ready, upload  # noqa: E402,F401
