@@ -5,6 +5,7 @@ new version, never an edit of the signed one."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -14,16 +15,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core import audit, files
+from core.db import utcnow
 from core.errors import Conflict, Forbidden
 from core.extensions import db
 from core.i18n import format_datetime, to_local
-from core.db import utcnow
 from core.models import Membership, User
 from core.realtime import notify_user
 from core.transaction import after_commit
 from meetings.access import MeetingStanding
-from meetings.models import Meeting, MeetingStatus
 from meetings.minutes import minutes_body, place_name
+from meetings.models import Meeting, MeetingStatus
 from signing import certificates, keys
 from signing.models import MinutesSignature, MinutesVersion, SignerRole
 from signing.services import Placement, SignatureBlock, SignerKey, render_official, sign_pdf
@@ -104,7 +105,10 @@ def _refuse_order(version: MinutesVersion, roles: set[SignerRole]) -> None:
     if version.locked or expected is None:
         raise Conflict(
             "minutes_locked",
-            _l("Biên bản đã được ký đủ và đã khóa. Muốn sửa, thư ký sửa nội dung rồi ký để tạo phiên bản mới."),
+            _l(
+                "Biên bản đã được ký đủ và đã khóa. Muốn sửa, thư ký sửa nội dung rồi ký"
+                " để tạo phiên bản mới."
+            ),
         )
     if roles and roles <= done:
         raise Conflict("already_signed", _l("Bạn đã ký phiên bản biên bản này."))
@@ -122,7 +126,9 @@ def _refuse_order(version: MinutesVersion, roles: set[SignerRole]) -> None:
         )
 
 
-def _new_version(standing: MeetingStanding, with_seal: bool, link: Callable[[str], str]) -> MinutesVersion:
+def _new_version(
+    standing: MeetingStanding, with_seal: bool, link: Callable[[str], str]
+) -> MinutesVersion:
     meeting = standing.meeting
     previous = current_version(meeting)
     token = secrets.token_urlsafe(18)
@@ -173,7 +179,9 @@ def sign_minutes(
             _l("Chỉ thư ký, chủ tọa hoặc văn thư của cơ quan được ký biên bản cuộc họp này."),
         )
     if meeting.status is not MeetingStatus.ENDED:
-        raise Conflict("meeting_not_ended", _l("Cuộc họp chưa kết thúc: chỉ ký biên bản sau khi kết thúc."))
+        raise Conflict(
+            "meeting_not_ended", _l("Cuộc họp chưa kết thúc: chỉ ký biên bản sau khi kết thúc.")
+        )
     version = _version_to_sign(standing, roles, with_seal, link)
     role = next_role(version)
     assert role is not None
@@ -185,15 +193,23 @@ def sign_minutes(
     )
     stored = files.store_bytes(signed, "application/pdf")
     signature = MinutesSignature(
-        version=version, role=role, user_id=user.id, key_id=row.id,
-        field_name=_field(role), pdf_sha256=stored.sha256, signed_at=utcnow(),
+        version=version,
+        role=role,
+        user_id=user.id,
+        key_id=row.id,
+        field_name=_field(role),
+        pdf_sha256=stored.sha256,
+        signed_at=utcnow(),
     )
     db.session.add(signature)
     version.pdf_sha256 = stored.sha256
     version.locked = role is order(version)[-1]
     db.session.flush()
     audit.record(
-        "minutes.signed", user.id, "meeting", meeting.id,
+        "minutes.signed",
+        user.id,
+        "meeting",
+        meeting.id,
         {"version": version.number, "role": role.value, "sha256": stored.sha256},
     )
     return version, signature
@@ -224,8 +240,12 @@ def minutes_state(meeting: Meeting, user: User | None = None) -> dict:
     ended = meeting.status is MeetingStatus.ENDED
     if version is None:
         return {
-            "version": None, "signatures": [], "next": "secretary", "locked": False,
-            "with_seal": False, "outdated": False,
+            "version": None,
+            "signatures": [],
+            "next": "secretary",
+            "locked": False,
+            "with_seal": False,
+            "outdated": False,
             "my_turn": ended and SignerRole.SECRETARY in mine,
         }
     expected = next_role(version)
@@ -247,7 +267,10 @@ def minutes_state(meeting: Meeting, user: User | None = None) -> dict:
             for s in version.signatures
         ],
         "my_turn": ended
-        and ((expected is not None and expected in mine) or (outdated and SignerRole.SECRETARY in mine)),
+        and (
+            (expected is not None and expected in mine)
+            or (outdated and SignerRole.SECRETARY in mine)
+        ),
     }
 
 
@@ -265,13 +288,14 @@ def notify_next(meeting: Meeting, version: MinutesVersion) -> None:
     }
     for user in targets:
         if user is not None:
-            uid = user.id
-            after_commit(lambda uid=uid: notify_user(uid, "minutes_turn", payload))
+            after_commit(functools.partial(notify_user, user.id, "minutes_turn", payload))
 
 
 def clerks_of(meeting: Meeting) -> list[User]:
     return [
         m.user
-        for m in db.session.scalars(select(Membership).where(Membership.organization_id == meeting.organization_id))
+        for m in db.session.scalars(
+            select(Membership).where(Membership.organization_id == meeting.organization_id)
+        )
         if m.role == "clerk"
     ]

@@ -32,7 +32,9 @@ def _organisation(user: User) -> str:
     return orgs[0] if orgs else "Sohoa"
 
 
-def _store(user: User, cert: x509.Certificate, key_der: bytes, source: KeySource, chain: str) -> SigningKey:
+def _store(
+    user: User, cert: x509.Certificate, key_der: bytes, source: KeySource, chain: str
+) -> SigningKey:
     for old in active_keys(user):
         old.active = False
     row = SigningKey(
@@ -106,9 +108,13 @@ def revoke(user: User) -> list[SigningKey]:
 
 def write_crl(authority: keys.Authority) -> bytes:
     revoked = db.session.scalars(
-        select(SigningKey).where(SigningKey.revoked_at.is_not(None), SigningKey.source == KeySource.CA)
+        select(SigningKey).where(
+            SigningKey.revoked_at.is_not(None), SigningKey.source == KeySource.CA
+        )
     )
-    return keys.write_crl(authority, [(int(r.serial, 16), r.revoked_at) for r in revoked if r.revoked_at])
+    return keys.write_crl(
+        authority, [(int(r.serial, 16), r.revoked_at) for r in revoked if r.revoked_at]
+    )
 
 
 def _refuse(code: str, message: object) -> DomainError:
@@ -125,7 +131,10 @@ def enrol_pkcs12(user: User, data: bytes, passphrase: str) -> SigningKey:
     except ValueError:
         raise _refuse(
             "wrong_passphrase",
-            _l("Không mở được tệp chứng thư số: sai mật khẩu hoặc tệp không đúng định dạng PKCS#12."),
+            _l(
+                "Không mở được tệp chứng thư số: sai mật khẩu hoặc tệp không đúng"
+                " định dạng PKCS#12."
+            ),
         ) from None
     if key is None or cert is None:
         raise _refuse("invalid_pkcs12", _l("Tệp PKCS#12 phải chứa cả chứng thư số và khóa bí mật."))
@@ -134,7 +143,9 @@ def enrol_pkcs12(user: User, data: bytes, passphrase: str) -> SigningKey:
     _check_usage(cert)
     now = dt.datetime.now(dt.UTC)
     if cert.not_valid_after_utc < now:
-        raise _refuse("certificate_expired", _l("Chứng thư số đã hết hạn, không thể đăng ký để ký."))
+        raise _refuse(
+            "certificate_expired", _l("Chứng thư số đã hết hạn, không thể đăng ký để ký.")
+        )
     if cert.not_valid_before_utc > now:
         raise _refuse("certificate_not_yet_valid", _l("Chứng thư số chưa đến ngày có hiệu lực."))
     chain = "".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in extra or [])
@@ -158,7 +169,9 @@ def require_usable(row: SigningKey | None) -> SigningKey:
     if row is None:
         raise Conflict(
             "no_signing_certificate",
-            _l("Bạn chưa có chứng thư số để ký: hãy đăng ký tệp PKCS#12 hoặc đề nghị quản trị cấp."),
+            _l(
+                "Bạn chưa có chứng thư số để ký: hãy đăng ký tệp PKCS#12 hoặc đề nghị quản trị cấp."
+            ),
         )
     status = status_of(row)
     messages = {

@@ -4,10 +4,12 @@ command line."""
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 from pathlib import Path
 
 import click
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from flask.cli import AppGroup, with_appcontext
 
 from core.errors import DomainError
@@ -19,7 +21,7 @@ from signing.verify import verify_pdf
 ca = AppGroup("ca", help="The deployment's own certification authority (demo and tests).")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(1)
 
@@ -48,7 +50,9 @@ def ca_issue(username: str, days: int) -> None:
     except DomainError as err:
         _fail(str(err.message))
     db.session.commit()
-    click.echo(f"Issued certificate {row.serial} to {username}, valid until {row.not_after:%d/%m/%Y}")
+    click.echo(
+        f"Issued certificate {row.serial} to {username}, valid until {row.not_after:%d/%m/%Y}"
+    )
 
 
 @ca.command("export-root")
@@ -58,8 +62,6 @@ def ca_export_root(file: str) -> None:
     root = keys.root_certificate()
     if root is None:
         _fail("No CA yet: run 'sohoa ca init' first.")
-    from cryptography.hazmat.primitives import serialization
-
     Path(file).write_bytes(root.public_bytes(serialization.Encoding.PEM))
     click.echo(f"Wrote {file}")
 
@@ -81,8 +83,13 @@ def ca_revoke(username: str) -> None:
 
 @click.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--trust", "trust", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="PEM file of a root certificate to trust (repeatable)")
+@click.option(
+    "--trust",
+    "trust",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="PEM file of a root certificate to trust (repeatable)",
+)
 @with_appcontext
 def verify_command(file: str, trust: tuple[str, ...]) -> None:
     """Print each signature's report; exit 0 only if every one is intact, valid, trusted."""

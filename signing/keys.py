@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +57,6 @@ def _sealing_key(secret: str) -> bytes:
 
 def seal(data: bytes) -> bytes:
     """Encrypt ``data`` (a private key) under the deployment's SECRET_KEY."""
-    import os
-
     nonce = os.urandom(12)
     sealed = AESGCM(_sealing_key(current_app.config["SECRET_KEY"])).encrypt(nonce, data, SEAL_MAGIC)
     return SEAL_MAGIC + nonce + sealed
@@ -207,7 +206,9 @@ def init_ca(name: str = "Sohoa - Tổ chức chứng thực nội bộ") -> tupl
     root = _root(root_key, name)
     tsa_key = new_key()
     partial = Authority(root, root_key, root, root_key)
-    tsa = issue_certificate(partial, tsa_key, "Sohoa - Dịch vụ cấp dấu thời gian", "Sohoa", days=3650, tsa=True)
+    tsa = issue_certificate(
+        partial, tsa_key, "Sohoa - Dịch vụ cấp dấu thời gian", "Sohoa", days=3650, tsa=True
+    )
     (folder / "root.key.sealed").write_bytes(seal(key_der(root_key)))
     (folder / "tsa.key.sealed").write_bytes(seal(key_der(tsa_key)))
     (folder / "tsa.pem").write_bytes(_pem(tsa))

@@ -99,7 +99,9 @@ class SignerKey:
 
     @classmethod
     def from_row(cls, row: SigningKey, key_der: bytes) -> SignerKey:
-        chain = tuple(x509.load_pem_x509_certificates(row.chain_pem.encode())) if row.chain_pem else ()
+        chain = (
+            tuple(x509.load_pem_x509_certificates(row.chain_pem.encode())) if row.chain_pem else ()
+        )
         return cls(x509.load_pem_x509_certificate(row.certificate_pem.encode()), key_der, chain)
 
     def pyhanko_signer(self) -> signers.SimpleSigner:
@@ -166,4 +168,3 @@ def sign_pdf(
     )
     out = pdf_signer.sign_pdf(writer, in_place=False)
     return out.getvalue()
-

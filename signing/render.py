@@ -142,13 +142,17 @@ def _body(pdf: FPDF, body: Sequence[str]) -> None:
         pdf.multi_cell(0, 7, text if text.strip() else " ", new_x="LMARGIN", new_y="NEXT")
 
 
-def _to_points(page: int, x: float, y: float, w: float, h: float) -> tuple[int, tuple[int, int, int, int]]:
+def _to_points(
+    page: int, x: float, y: float, w: float, h: float
+) -> tuple[int, tuple[int, int, int, int]]:
     """fpdf millimetres (top-left origin) → a PDF box in points (bottom-left origin)."""
     x1, y2 = x * MM, (PAGE_HEIGHT_MM - y) * MM
     return page, (round(x1), round(y2 - h * MM), round(x1 + w * MM), round(y2))
 
 
-def _signature_blocks(pdf: FPDF, blocks: Sequence[SignatureBlock], seal: bool) -> dict[str, tuple[int, tuple[int, int, int, int]]]:
+def _signature_blocks(
+    pdf: FPDF, blocks: Sequence[SignatureBlock], seal: bool
+) -> dict[str, tuple[int, tuple[int, int, int, int]]]:
     """Two columns (the first signer left, the second right), each: title, the space for
     the signature image, the name. The seal overlaps the right signature by a third."""
     needed = 7 + SIGN_SPACE + 8
@@ -186,7 +190,9 @@ def _qr(pdf: FPDF, url: str) -> None:
     pdf.image(io.BytesIO(buffer.getvalue()), x=30, y=y, w=side, h=side)
     pdf.set_xy(30 + side + 3, y + 4)
     pdf.set_font("serif", "I", 10)
-    pdf.multi_cell(165 - side - 3, 5, nfc(str(_l("Kiểm tra văn bản và chữ ký số tại:"))) + "\n" + url)
+    pdf.multi_cell(
+        165 - side - 3, 5, "Kiểm tra văn bản và chữ ký số tại:" + "\n" + url
+    )
 
 
 def render_official(

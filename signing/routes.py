@@ -37,6 +37,4 @@ def verify_version(token: str) -> ResponseReturnValue:
     if version is None:
         raise NotFound("document_not_found", _("Không tìm thấy văn bản."))
     report = verify_pdf(files.read_bytes(version.pdf_sha256))
-    return render_template(
-        "signing/version.html", version=version, report=report.as_dict()
-    )
+    return render_template("signing/version.html", version=version, report=report.as_dict())

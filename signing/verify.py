@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
 
 from core.i18n import to_local
 from signing.pades import validation_context
@@ -42,9 +42,14 @@ def problem_messages() -> dict[str, Any]:
         "unreadable": _l("Không đọc được cấu trúc tệp PDF (tệp hỏng)."),
         "not_signed": _l("Tệp PDF không có chữ ký số nào."),
         "tampered": _l("Nội dung đã bị sửa sau khi ký: chữ ký không còn nguyên vẹn."),
-        "untrusted": _l("Chữ ký hợp lệ về mặt kỹ thuật nhưng chứng thư số không do tổ chức chứng thực tin cậy cấp."),
+        "untrusted": _l(
+            "Chữ ký hợp lệ về mặt kỹ thuật nhưng chứng thư số không do tổ chức chứng thực"
+            " tin cậy cấp."
+        ),
         "revoked": _l("Chứng thư số của người ký đã bị thu hồi."),
-        "illegal_update": _l("Tệp đã bị thêm nội dung không được phép sau khi ký (cập nhật gia tăng trái phép)."),
+        "illegal_update": _l(
+            "Tệp đã bị thêm nội dung không được phép sau khi ký (cập nhật gia tăng trái phép)."
+        ),
         "invalid": _l("Chữ ký số không hợp lệ."),
         "ok": _l("Chữ ký nguyên vẹn, hợp lệ và đáng tin cậy."),
     }
@@ -94,7 +99,7 @@ def _precheck(data: bytes) -> str | None:
         return "empty"
     if len(data) > MAX_PDF:
         return "too_large"
-    if not data.lstrip()[:5] == b"%PDF-":
+    if data.lstrip()[:5] != b"%PDF-":
         return "not_pdf"
     if not EOF_TAIL.search(data[-1024:]):
         return "truncated"

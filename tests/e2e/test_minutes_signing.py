@@ -41,10 +41,14 @@ def _sign_as(page, username: str, meeting_id: int) -> None:
     expect(tab.locator(f"#signing-steps li[data-role={role}]")).to_have_class("is-done")
 
 
-def test_secretary_then_chair_sign_and_verification_shows_both_valid(page, live_server, tokens, ended_meeting, tmp_path):
+def test_secretary_then_chair_sign_and_verification_shows_both_valid(
+    page, live_server, tokens, ended_meeting, tmp_path
+):
     _sign_as(page, "thuky", ended_meeting)
     _sign_as(page, "chutich", ended_meeting)
-    response = live_server.api("GET", f"/api/v1/meetings/{ended_meeting}/minutes.pdf", tokens("daibieu"))
+    response = live_server.api(
+        "GET", f"/api/v1/meetings/{ended_meeting}/minutes.pdf", tokens("daibieu")
+    )
     assert response.status_code == 200
     signed = tmp_path / "bien-ban.pdf"
     signed.write_bytes(response.content)

@@ -13,7 +13,10 @@ from signing import keys
 from signing.pades import Placement, SignerKey, sign_pdf
 from signing.render import SignatureBlock, render_official
 
-BLOCKS = [SignatureBlock("secretary", "Thư ký", "Trần Thị Bình"), SignatureBlock("chair", "Chủ tọa", "Nguyễn Văn An")]
+BLOCKS = [
+    SignatureBlock("secretary", "Thư ký", "Trần Thị Bình"),
+    SignatureBlock("chair", "Chủ tọa", "Nguyễn Văn An"),
+]
 
 
 def signer(authority: keys.Authority, name: str, **kwargs) -> SignerKey:
@@ -25,14 +28,27 @@ def signer(authority: keys.Authority, name: str, **kwargs) -> SignerKey:
 def three_signatures(authority: keys.Authority) -> list[bytes]:
     """A minutes PDF and its three signed revisions (secretary, chair, seal)."""
     rendered = render_official(
-        "UBND thành phố Huế", "Biên bản", "Họp kiểm thử", ["Nội dung cuộc họp."], "Huế",
-        dt.datetime.now(dt.UTC), signers=BLOCKS, seal=True, qr_url="http://127.0.0.1/signing/v/x",
+        "UBND thành phố Huế",
+        "Biên bản",
+        "Họp kiểm thử",
+        ["Nội dung cuộc họp."],
+        "Huế",
+        dt.datetime.now(dt.UTC),
+        signers=BLOCKS,
+        seal=True,
+        qr_url="http://127.0.0.1/signing/v/x",
     )
     files = [rendered.pdf]
     for role, lock in (("secretary", False), ("chair", False), ("seal", True)):
         page, box = rendered.boxes[role]
-        placement = Placement(f"Sig_{role}", page, box, "Ký bởi: %(signer)s", seal=role == "seal", lock=lock)
-        files.append(sign_pdf(files[-1], signer(authority, f"Người ký {role}"), placement, authority=authority))
+        placement = Placement(
+            f"Sig_{role}", page, box, "Ký bởi: %(signer)s", seal=role == "seal", lock=lock
+        )
+        files.append(
+            sign_pdf(
+                files[-1], signer(authority, f"Người ký {role}"), placement, authority=authority
+            )
+        )
     return files
 
 
@@ -42,7 +58,19 @@ def nss_db(folder: Path, root_pem: bytes) -> Path:
     (folder / "root.pem").write_bytes(root_pem)
     subprocess.run(["certutil", "-N", "-d", f"sql:{folder}", "--empty-password"], check=True)
     subprocess.run(
-        ["certutil", "-A", "-d", f"sql:{folder}", "-n", "sohoa-root", "-t", "CT,C,C", "-a", "-i", str(folder / "root.pem")],
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{folder}",
+            "-n",
+            "sohoa-root",
+            "-t",
+            "CT,C,C",
+            "-a",
+            "-i",
+            str(folder / "root.pem"),
+        ],
         check=True,
     )
     return folder
@@ -50,7 +78,9 @@ def nss_db(folder: Path, root_pem: bytes) -> Path:
 
 def pdfsig(path: Path, nss: Path) -> list[dict[str, str]]:
     """pdfsig's report per signature (its exit status says nothing about validity)."""
-    out = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(path)], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", str(path)], capture_output=True, text=True
+    ).stdout
     blocks = re.split(r"^Signature #\d+:", out, flags=re.M)[1:]
     result = []
     for block in blocks:
@@ -65,7 +95,9 @@ def pdffonts(path: Path) -> list[str]:
 
 
 def pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def root_pem(authority: keys.Authority) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -30,12 +31,15 @@ def ended(client, h, ready, authority):
 
 
 def _sign(client, h, meeting_id, who, **body):
-    return client.post(f"/api/v1/meetings/{meeting_id}/minutes/signatures", json=body, headers=h(who))
+    return client.post(
+        f"/api/v1/meetings/{meeting_id}/minutes/signatures", json=body, headers=h(who)
+    )
 
 
 def _verify(client, data):
     return client.post(
-        "/api/v1/signing/verify", data={"file": (io.BytesIO(data), "bb.pdf")},
+        "/api/v1/signing/verify",
+        data={"file": (io.BytesIO(data), "bb.pdf")},
         content_type="multipart/form-data",
     )
 
@@ -50,7 +54,9 @@ def test_secretary_then_chair_sign_and_the_document_locks(client, h, ended):
     twice = _sign(client, h, mid, "thuky")
     assert twice.status_code == 409 and twice.get_json()["error"]["code"] == "already_signed"
     stranger = _sign(client, h, mid, "daibieu")
-    assert stranger.status_code == 403 and stranger.get_json()["error"]["code"] == "not_minutes_signer"
+    assert (
+        stranger.status_code == 403 and stranger.get_json()["error"]["code"] == "not_minutes_signer"
+    )
     second = _sign(client, h, mid, "chutich")
     assert second.status_code == 201 and second.get_json()["locked"] is True
     after = _sign(client, h, mid, "chutich")
@@ -60,7 +66,13 @@ def test_secretary_then_chair_sign_and_the_document_locks(client, h, ended):
     assert report["valid"] is True
     assert [s["signer"] for s in report["signatures"]] == ["Trần Thị Bình", "Nguyễn Văn An"]
     assert set(report["signatures"][0]) >= {
-        "field", "signer", "signed_at", "intact", "valid", "trusted", "modification_level"
+        "field",
+        "signer",
+        "signed_at",
+        "intact",
+        "valid",
+        "trusted",
+        "modification_level",
     }
 
 
@@ -73,7 +85,9 @@ def test_the_seal_comes_last_and_a_correction_makes_a_new_version(client, h, end
     sealed = _sign(client, h, mid, "vanthu")
     assert sealed.status_code == 201 and sealed.get_json()["locked"] is True
     signed_v1 = client.get(f"/api/v1/meetings/{mid}/minutes.pdf", headers=h("thuky")).data
-    client.put(f"/api/v1/meetings/{mid}/minutes", json={"text": "Bản sửa sau khi ký."}, headers=h("thuky"))
+    client.put(
+        f"/api/v1/meetings/{mid}/minutes", json={"text": "Bản sửa sau khi ký."}, headers=h("thuky")
+    )
     again = _sign(client, h, mid, "thuky")
     assert again.status_code == 201 and again.get_json()["version"] == 2
     assert len(_verify(client, signed_v1).get_json()["signatures"]) == 3  # v1 untouched
@@ -85,9 +99,9 @@ def test_revoked_or_expired_certificate_is_refused(client, h, ended, authority):
     response = _sign(client, h, ended["id"], "thuky")
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "certificate_revoked"
-    import datetime as dt
-
-    certificates.issue_for(user("thuky"), days=1, not_before=dt.datetime.now(dt.UTC) - dt.timedelta(days=5))
+    certificates.issue_for(
+        user("thuky"), days=1, not_before=dt.datetime.now(dt.UTC) - dt.timedelta(days=5)
+    )
     db.session.commit()
     response = _sign(client, h, ended["id"], "thuky")
     assert response.get_json()["error"]["code"] == "certificate_expired"
@@ -130,13 +144,12 @@ def test_enrolling_a_pkcs12(client, h, demo, authority):
         return client.post(
             "/api/v1/signing/certificate",
             data={"file": (io.BytesIO(data), "me.p12"), "passphrase": passphrase},
-            headers=h("thuky"), content_type="multipart/form-data",
+            headers=h("thuky"),
+            content_type="multipart/form-data",
         )
 
     wrong = post(good, "sai")
     assert wrong.status_code == 422 and wrong.get_json()["error"]["code"] == "wrong_passphrase"
-    import datetime as dt
-
     old = signer(authority, "Cũ", days=1, not_before=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
     expired = post(_p12(old, b"x"), "x")
     assert expired.get_json()["error"]["code"] == "certificate_expired"

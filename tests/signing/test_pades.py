@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
 import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from signing import certificates, keys
 from signing.verify import verify_pdf
@@ -46,7 +49,9 @@ def test_one_byte_flipped_in_each_revision_breaks_exactly_the_signatures_coverin
     """Revision k holds bytes signed by signatures k..3: flipping one breaks those only."""
     ends = [len(f) for f in signed]  # revision k ends where file k ends
     for revision in range(3):
-        tampered = _flip(signed[-1], 0 if revision == 0 else ends[revision], ends[revision + 1] - 2000)
+        tampered = _flip(
+            signed[-1], 0 if revision == 0 else ends[revision], ends[revision + 1] - 2000
+        )
         report = verify_pdf(tampered)
         broken = [s.field for s in report.signatures if not s.intact]
         expected = ["Sig_secretary", "Sig_chair", "Sig_seal"][revision:]
@@ -62,11 +67,6 @@ def test_pdfsig_sees_the_tampering_too(signed, authority, tmp_path):
 
 
 def test_an_incremental_update_after_the_lock_is_illegal(signed):
-    from io import BytesIO
-
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
     writer = IncrementalPdfFileWriter(BytesIO(signed[-1]))
     page = writer.root["/Pages"]["/Kids"][0].get_object()
     page["/Rotate"] = generic.NumberObject(90)
