@@ -11,6 +11,7 @@ PYTEST_ARGS ?=
 
 run: install vendor translations
 	$(BIN)/sohoa init-db
+	$(BIN)/sohoa ca init
 	$(BIN)/sohoa seed-demo
 	$(BIN)/sohoa serve --host $(HOST) --port $(PORT)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -14,7 +16,16 @@ from signing.routes import bp
 from signing.seed import seed_certificates
 
 
+class _QuietOffline(logging.Filter):
+    """pyHanko warns on every B-LT signature that fetching is off: offline is the design."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
 def init_app(app: Flask) -> None:
+    logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_QuietOffline())
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.cli.add_command(ca)

@@ -4,8 +4,8 @@ command line."""
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from cryptography import x509

@@ -55,10 +55,13 @@ def _stamp_font_path(folder: str) -> str:
     return str(target)
 
 
+@functools.cache
+def _stamp_font(path: str) -> GlyphAccumulatorFactory:
+    return GlyphAccumulatorFactory(path, font_size=STAMP_FONT_SIZE)
+
+
 def stamp_style(text: str, seal: bool = False) -> TextStampStyle:
-    font = GlyphAccumulatorFactory(
-        _stamp_font_path(str(keys.ca_dir() / "fonts")), font_size=STAMP_FONT_SIZE
-    )
+    font = _stamp_font(_stamp_font_path(str(keys.ca_dir() / "fonts")))
     return TextStampStyle(
         stamp_text=text,
         # the text box's size must equal the font's (a pyHanko pitfall)
