@@ -190,9 +190,7 @@ def _qr(pdf: FPDF, url: str) -> None:
     pdf.image(io.BytesIO(buffer.getvalue()), x=30, y=y, w=side, h=side)
     pdf.set_xy(30 + side + 3, y + 4)
     pdf.set_font("serif", "I", 10)
-    pdf.multi_cell(
-        165 - side - 3, 5, "Kiểm tra văn bản và chữ ký số tại:" + "\n" + url
-    )
+    pdf.multi_cell(165 - side - 3, 5, "Kiểm tra văn bản và chữ ký số tại:" + "\n" + url)
 
 
 def render_official(

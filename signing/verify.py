@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from cryptography import x509
@@ -18,6 +19,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 
 from core.i18n import to_local
+from signing import keys
 from signing.pades import validation_context
 
 MAX_PDF = 30 * 1024 * 1024
@@ -134,7 +136,35 @@ def _judge(report: SignatureReport, docmdp_ok: bool | None) -> None:
     report.message = str(problem_messages()[report.problem])
 
 
-def _check(embedded: Any, context: Any) -> SignatureReport:
+def _local_revocations() -> dict[tuple[str, int], datetime]:
+    """(issuer, serial) → revocation time, from the deployment's local CRL."""
+    der = keys.crl_der()
+    if der is None:
+        return {}
+    crl = x509.load_der_x509_crl(der)
+    issuer = crl.issuer.rfc4514_string()
+    return {(issuer, r.serial_number): r.revocation_date_utc for r in crl}
+
+
+def _revoked(status: Any, revocations: dict[tuple[str, int], datetime]) -> bool:
+    """Revoked by the local CRL before the signature's (timestamped) time."""
+    cert = status.signing_cert
+    key = (_issuer_string(cert), cert.serial_number)
+    when = revocations.get(key)
+    if when is None:
+        return bool(status.revoked)
+    ts = status.timestamp_validity
+    moment = ts.timestamp if ts is not None else status.signer_reported_dt
+    return moment is None or when <= moment
+
+
+def _issuer_string(cert: Any) -> str:
+    return x509.load_der_x509_certificate(cert.dump()).issuer.rfc4514_string()
+
+
+def _check(
+    embedded: Any, context: Any, revocations: dict[tuple[str, int], datetime]
+) -> SignatureReport:
     try:
         status = validate_pdf_signature(embedded, signer_validation_context=context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError):
@@ -150,7 +180,7 @@ def _check(embedded: Any, context: Any) -> SignatureReport:
         valid=bool(status.valid),
         trusted=bool(status.trusted),
         modification_level=LEVELS.get(level) if level is not None else None,
-        revoked=bool(status.revoked),
+        revoked=_revoked(status, revocations),
     )
     _judge(report, status.docmdp_ok)
     return report
@@ -169,7 +199,8 @@ def verify_pdf(data: bytes, extra_roots: tuple[x509.Certificate, ...] = ()) -> R
     if not embedded:
         return _refused("not_signed")
     context = validation_context(extra_roots)
-    reports = [_check(sig, context) for sig in embedded]
+    revocations = _local_revocations()
+    reports = [_check(sig, context, revocations) for sig in embedded]
     problems = {r.problem for r in reports}
     worst = next((p for p in SEVERITY if p in problems), "ok")
     return Report(worst == "ok", worst, str(problem_messages()[worst]), reports)

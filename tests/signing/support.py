@@ -102,3 +102,12 @@ def pdftotext(path: Path) -> str:
 
 def root_pem(authority: keys.Authority) -> bytes:
     return authority.root.public_bytes(serialization.Encoding.PEM)
+
+
+def flip(data: bytes, start: int, end: int) -> bytes:
+    """Flip one byte of a letter inside [start, end), outside any signature's /Contents."""
+    region = data[start:end]
+    match = re.search(rb"/Type\s*/Annot|/Producer|/Font|/Page\b|/Sig\b", region)
+    assert match, "no flippable byte found"
+    at = start + match.start() + 2
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from io import BytesIO
 
 import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from signing import certificates, keys
 from signing.verify import verify_pdf
-from tests.signing.support import nss_db, pdffonts, pdfsig, pdftotext, root_pem, three_signatures
+from tests.signing.support import (
+    flip,
+    nss_db,
+    pdffonts,
+    pdfsig,
+    pdftotext,
+    root_pem,
+    three_signatures,
+)
 
 
 @pytest.fixture
@@ -36,20 +45,11 @@ def test_three_signatures_are_valid_for_pyhanko_and_pdfsig(signed, authority, tm
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BIÊN BẢN" in text
 
 
-def _flip(data: bytes, start: int, end: int) -> bytes:
-    """Flip one byte of a letter inside [start, end), outside any signature's /Contents."""
-    region = data[start:end]
-    match = re.search(rb"/Type\s*/Annot|/Producer|/Font|/Page\b|/Sig\b", region)
-    assert match, "no flippable byte found"
-    at = start + match.start() + 2
-    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
-
-
 def test_one_byte_flipped_in_each_revision_breaks_exactly_the_signatures_covering_it(signed):
     """Revision k holds bytes signed by signatures k..3: flipping one breaks those only."""
     ends = [len(f) for f in signed]  # revision k ends where file k ends
     for revision in range(3):
-        tampered = _flip(
+        tampered = flip(
             signed[-1], 0 if revision == 0 else ends[revision], ends[revision + 1] - 2000
         )
         report = verify_pdf(tampered)
@@ -61,7 +61,7 @@ def test_one_byte_flipped_in_each_revision_breaks_exactly_the_signatures_coverin
 
 def test_pdfsig_sees_the_tampering_too(signed, authority, tmp_path):
     path = tmp_path / "t.pdf"
-    path.write_bytes(_flip(signed[-1], 0, len(signed[0])))
+    path.write_bytes(flip(signed[-1], 0, len(signed[0])))
     checks = pdfsig(path, nss_db(tmp_path / "nss", root_pem(authority)))
     assert all(c["Signature Validation"] != "Signature is Valid." for c in checks)
 
@@ -107,3 +107,21 @@ def test_a_changed_secret_key_gives_a_clear_refusal(authority, app):
         keys.authority()
     assert getattr(err.value, "code", "") == "signing_key_unreadable"
     _ = certificates
+
+
+def test_a_certificate_revoked_in_the_local_crl_before_signing_is_named(signed, authority):
+    reader = PdfFileReader(BytesIO(signed[-1]))
+    serial = reader.embedded_signatures[0].signer_cert.serial_number
+    keys.write_crl(authority, [(serial, dt.datetime.now(dt.UTC) - dt.timedelta(days=1))])
+    report = verify_pdf(signed[-1])
+    assert report.problem == "revoked" and not report.valid
+    assert [s.problem for s in report.signatures] == ["revoked", "ok", "ok"]
+
+
+def test_the_draft_is_pdf_a_2b(signed):
+    reader = PdfFileReader(BytesIO(signed[0]))
+    metadata = reader.root["/Metadata"].get_object().data
+    assert b"<pdfaid:part>2</pdfaid:part>" in metadata or b'pdfaid:part="2"' in metadata
+    assert b"B" in metadata.split(b"conformance")[1][:6]
+    intent = reader.root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"] == "sRGB"
