@@ -227,7 +227,7 @@ def _placement(version: MinutesVersion, role: SignerRole, user: User) -> Placeme
         field=_field(role),
         page=page,
         box=tuple(box),
-        text=f"{what}: {user.display_name}\nThời gian: {moment}\n%(signer)s",
+        text=f"{what}: %(signer)s\nThời gian: {moment}",
         seal=role is SignerRole.SEAL,
         lock=role is order(version)[-1],
     )
