@@ -230,7 +230,13 @@ def _placement(version: MinutesVersion, role: SignerRole, user: User) -> Placeme
         text=f"{what}: %(signer)s\nThời gian: {moment}",
         seal=role is SignerRole.SEAL,
         lock=role is order(version)[-1],
+        organisation=meeting_org_name(version),
     )
+
+
+def meeting_org_name(version: MinutesVersion) -> str:
+    meeting = db.session.get(Meeting, version.meeting_id)
+    return meeting.organization.name if meeting is not None else ""
 
 
 def minutes_state(meeting: Meeting, user: User | None = None) -> dict:

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -29,6 +30,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from signing import keys
 from signing.models import SigningKey
 from signing.render import serif_fonts
+from signing.seal import seal_image
 
 STAMP_FONT_SIZE = 8
 
@@ -60,8 +62,17 @@ def _stamp_font(path: str) -> GlyphAccumulatorFactory:
     return GlyphAccumulatorFactory(path, font_size=STAMP_FONT_SIZE)
 
 
-def stamp_style(text: str, seal: bool = False) -> TextStampStyle:
+def stamp_style(text: str, seal: bool = False, organisation: str = "") -> TextStampStyle:
     font = _stamp_font(_stamp_font_path(str(keys.ca_dir() / "fonts")))
+    if seal:  # the red round seal, the signer's text small across it
+        return TextStampStyle(
+            stamp_text=text,
+            text_box_style=TextBoxStyle(font=font, font_size=STAMP_FONT_SIZE),
+            background=PdfImage(seal_image(organisation or "Sohoa")),
+            background_opacity=0.9,
+            border_width=0,
+            timestamp_format="%d/%m/%Y %H:%M:%S %Z",
+        )
     return TextStampStyle(
         stamp_text=text,
         # the text box's size must equal the font's (a pyHanko pitfall)
@@ -134,6 +145,7 @@ class Placement:
     text: str
     seal: bool = False
     lock: bool = False  # the last signature: the document is locked after it
+    organisation: str = ""  # the name around the seal
 
 
 def sign_pdf(
@@ -166,7 +178,7 @@ def sign_pdf(
         meta,
         signer=signer.pyhanko_signer(),
         timestamper=timestamper(auth),
-        stamp_style=stamp_style(placement.text, placement.seal),
+        stamp_style=stamp_style(placement.text, placement.seal, placement.organisation),
         new_field_spec=spec,
     )
     out = pdf_signer.sign_pdf(writer, in_place=False)

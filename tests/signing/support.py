@@ -42,7 +42,13 @@ def three_signatures(authority: keys.Authority) -> list[bytes]:
     for role, lock in (("secretary", False), ("chair", False), ("seal", True)):
         page, box = rendered.boxes[role]
         placement = Placement(
-            f"Sig_{role}", page, box, "Ký bởi: %(signer)s", seal=role == "seal", lock=lock
+            f"Sig_{role}",
+            page,
+            box,
+            "Ký bởi: %(signer)s",
+            seal=role == "seal",
+            lock=lock,
+            organisation="UBND thành phố Huế",
         )
         files.append(
             sign_pdf(
