@@ -74,3 +74,13 @@ def test_verify_trusts_a_given_root(app, runner, tmp_path, monkeypatch):
     assert runner.invoke(args=["verify", str(signed)]).exit_code == 1
     trusted = runner.invoke(args=["verify", str(signed), "--trust", str(pem)])
     assert trusted.exit_code == 0, trusted.output
+
+
+def test_seed_demo_issues_the_demo_signers_certificates_once_a_ca_exists(demo, runner):
+    assert certificates.current_key(user("thuky")) is None  # no CA: nothing issued
+    runner.invoke(args=["ca", "init"])
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    first = certificates.current_key(user("vanthu"))
+    assert first is not None
+    runner.invoke(args=["seed-demo"])
+    assert certificates.current_key(user("vanthu")).id == first.id  # idempotent
