@@ -182,13 +182,14 @@ def sign_minutes(
         raise Conflict(
             "meeting_not_ended", _l("Cuộc họp chưa kết thúc: chỉ ký biên bản sau khi kết thúc.")
         )
+    row = certificates.require_usable(certificates.current_key(user))
+    key_der = keys.unseal(row.sealed_key)
     version = _version_to_sign(standing, roles, with_seal, link)
     role = next_role(version)
     assert role is not None
-    row = certificates.require_usable(certificates.current_key(user))
     signed = sign_pdf(
         files.read_bytes(version.pdf_sha256),
-        SignerKey.from_row(row, keys.unseal(row.sealed_key)),
+        SignerKey.from_row(row, key_der),
         _placement(version, role, user),
     )
     stored = files.store_bytes(signed, "application/pdf")

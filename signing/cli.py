@@ -29,6 +29,9 @@ def _fail(message: str) -> NoReturn:
 @ca.command("init")
 def ca_init() -> None:
     """Create the CA, the time-stamping authority and the CRL (once)."""
+    if keys.root_certificate() is not None:  # no need to open its sealed keys
+        click.echo(f"Already present: CA in {keys.ca_dir().name}/")
+        return
     try:
         _, created = keys.init_ca()
     except DomainError as err:

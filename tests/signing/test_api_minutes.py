@@ -6,8 +6,10 @@ import datetime as dt
 import io
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 
 from core.extensions import db
 from signing import certificates, keys
@@ -157,4 +159,46 @@ def test_enrolling_a_pkcs12(client, h, demo, authority):
     assert ok.status_code == 201 and ok.get_json()["certificate"]["source"] == "pkcs12"
     row = certificates.current_key(user("thuky"))
     assert b"mat-khau" not in row.sealed_key and "mat-khau" not in row.certificate_pem
-    _ = hashes
+
+
+def _no_signing_usage(authority) -> bytes:
+    key = keys.new_key()
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Mã hóa thôi")]))
+        .issuer_name(authority.root.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.KeyUsage(False, False, True, False, False, False, False, False, False), True
+        )
+        .sign(authority.root_key, hashes.SHA256())
+    )
+    return pkcs12.serialize_key_and_certificates(
+        b"x", key, cert, None, serialization.BestAvailableEncryption(b"pw")
+    )
+
+
+def test_a_certificate_without_digital_signature_usage_is_refused(client, h, demo, authority):
+    response = client.post(
+        "/api/v1/signing/certificate",
+        data={"file": (io.BytesIO(_no_signing_usage(authority)), "k.p12"), "passphrase": "pw"},
+        headers=h("thuky"),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "no_digital_signature_usage"
+    assert certificates.current_key(user("thuky")) is None
+
+
+def test_a_changed_secret_key_refuses_signing_clearly_and_changes_nothing(client, h, ended, app):
+    app.config["SECRET_KEY"] = "a-different-secret"
+    response = _sign(client, h, ended["id"], "thuky")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "signing_key_unreadable"
+    assert "SECRET_KEY" in response.get_json()["error"]["message"]
+    state = client.get(f"/api/v1/meetings/{ended['id']}/minutes/signatures", headers=h("thuky"))
+    assert state.get_json()["version"] is None
