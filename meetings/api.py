@@ -296,7 +296,7 @@ def minutes_pdf(meeting_id: int) -> ResponseReturnValue:
     ?draft=1 gives the draft of the current text even when a signed version exists."""
     meeting = standing(meeting_id, current_user).meeting
     version = None if request.args.get("draft") == "1" else signatures.current_version(meeting)
-    data = files.read_bytes(version.pdf_sha256) if version else minutes.minutes_pdf(meeting)
+    data = files.read_bytes(version.pdf_sha256) if version else signatures.preview_pdf(meeting)
     response = send_file(io.BytesIO(data), mimetype="application/pdf")
     name = f"bien-ban-{meeting.id}" + (f"-v{version.number}" if version else "-du-thao")
     response.headers["Content-Disposition"] = content_disposition(f"{name}.pdf")

@@ -99,6 +99,11 @@ def render_minutes(meeting: Meeting, with_seal: bool, verify_url: str | None) ->
     return rendered.pdf, rendered.boxes
 
 
+def preview_pdf(meeting: Meeting) -> bytes:
+    """The draft as it will be signed: the official layout with the signature blocks."""
+    return render_minutes(meeting, False, None)[0]
+
+
 def _refuse_order(version: MinutesVersion, roles: set[SignerRole]) -> None:
     expected = next_role(version)
     done = {s.role for s in version.signatures}
