@@ -1,14 +1,87 @@
-"""Tuyển sinh đầu cấp: pages and /api/v1 endpoints."""
+"""Tuyển sinh đầu cấp pages: apply and track (public, phone-first), the staff desk."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Response, render_template, request
+from flask_login import current_user, login_required
 
-bp = Blueprint("enrollment", __name__, template_folder="templates", url_prefix="/enrollment")
+from core.errors import DomainError
+from core.transaction import CommittingBlueprint
+from enrollment import codes, staff, tracking
+from enrollment.models import DossierStatus
+from enrollment.notify import STATUS_TEXT
+from enrollment.rounds import all_rounds, open_rounds, round_info
+
+bp = CommittingBlueprint(
+    "enrollment", __name__, template_folder="templates", url_prefix="/enrollment"
+)
 
 
 @bp.get("/")
-@login_required
 def index():
-    return render_template("enrollment/index.html")
+    """Open rounds, the way to apply and to look a dossier up."""
+    return render_template("enrollment/index.html", rounds=open_rounds())
+
+
+@bp.get("/rounds/<int:round_id>/apply")
+def apply_page(round_id: int):
+    """The step-by-step application (the form posts to the JSON API)."""
+    return render_template("enrollment/apply.html", info=round_info(round_id))
+
+
+@bp.get("/track/<code>")
+def track(code: str):
+    """The receipt's QR code lands here: the code filled in, the date of birth asked."""
+    return _track(code)
+
+
+@bp.get("/track")
+def track_form():
+    """Status and history by code + date of birth."""
+    return _track("")
+
+
+def _track(code: str):
+    code = codes.normalize(request.args.get("code", code))
+    born_raw = request.args.get("date_of_birth", "")
+    found, error = None, None
+    if code and born_raw:
+        try:
+            found = tracking.status_dict(
+                tracking.find(code, tracking.parse_birth_date(born_raw), events=True)
+            )
+        except DomainError as err:
+            error = str(err.message)
+    return render_template("enrollment/track.html", code=code, born=born_raw, found=found,
+                           error=error, pretty=codes.pretty)
+
+
+@bp.get("/staff")
+@login_required
+def staff_index():
+    return render_template("enrollment/staff_index.html", rounds=all_rounds())
+
+
+@bp.get("/staff/<int:round_id>")
+@login_required
+def desk(round_id: int):
+    """The queue with filters and search, statistics per school and the outbox."""
+    info = round_info(round_id)
+    mine = staff.require_staff(current_user, info)
+    args = request.args
+    rows = staff.queue(info, mine, args.get("status", ""), args.get("school", ""),
+                       args.get("q", ""), args.get("flagged") == "1")
+    return render_template(
+        "enrollment/desk.html", info=info, rows=rows, stats=staff.statistics(info),
+        outbox=staff.outbox(info, 30), statuses=list(DossierStatus), labels=STATUS_TEXT,
+        office=mine is None, pretty=codes.pretty,
+    )
+
+
+@bp.get("/staff/<int:round_id>/export.csv")
+@login_required
+def export(round_id: int):
+    info = round_info(round_id)
+    data = staff.export_csv(info, staff.require_staff(current_user, info))
+    return Response(data, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="tuyen-sinh-{round_id}.csv"'})

@@ -8,11 +8,13 @@ Serif) embedded and NFC text. Signing (PAdES) is added by the signing feature.
 from __future__ import annotations
 
 import functools
+import io
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+import segno
 from flask_babel import lazy_gettext as _l
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -75,10 +77,23 @@ def _heading(pdf: FPDF, issuer: str, place_date: str) -> None:
     pdf.set_y(max(pdf.get_y(), top + 30))
 
 
+def _qr(pdf: FPDF, url: str) -> None:
+    """A QR code of ``url`` with the address printed under it."""
+    image = io.BytesIO()
+    segno.make(url, error="m").save(image, kind="png", scale=8, border=2)
+    image.seek(0)
+    pdf.ln(4)
+    pdf.image(image, x=pdf.l_margin, w=35, h=35)
+    pdf.set_font("serif", "", 10)
+    pdf.multi_cell(0, 5, url, new_x="LMARGIN", new_y="NEXT")
+
+
 def render_draft(
-    issuer: str, doc_type: str, title: str, body: Sequence[str], place: str, when: datetime
+    issuer: str, doc_type: str, title: str, body: Sequence[str], place: str, when: datetime,
+    *, qr_url: str | None = None,
 ) -> bytes:
-    """An A4 draft: issuer and national heading, the document type in capitals, the body."""
+    """An A4 draft: issuer and national heading, the document type in capitals, the body;
+    with ``qr_url``, a QR code of that address and the address itself at the end."""
     regular, bold = _serif()
     pdf = FPDF(format="A4")
     pdf.set_margins(30, 20, 15)  # Decree 30: left 30 mm, right 15 mm
@@ -100,4 +115,6 @@ def render_draft(
     for line in body:
         text = unicodedata.normalize("NFC", line)
         pdf.multi_cell(0, 7, text if text.strip() else " ", new_x="LMARGIN", new_y="NEXT")
+    if qr_url:
+        _qr(pdf, qr_url)
     return bytes(pdf.output())
