@@ -64,9 +64,9 @@ class ApplicationIn(Schema):
     guardian: GuardianIn
     residence: ResidenceIn
     choices: Annotated[list[Code], Field(min_length=1, max_length=10)]
-    priority_group: Annotated[str | None, Field(default=None, max_length=40), NoNul] = None
-    primary_school: Annotated[str | None, Field(default=None, max_length=200), NoNul] = None
-    age_reason: Annotated[str | None, Field(default=None, max_length=500), NoNul] = None
+    priority_group: Annotated[str, Field(max_length=40), NoNul] | None = None
+    primary_school: Annotated[str, Field(max_length=200), NoNul] | None = None
+    age_reason: Annotated[str, Field(max_length=500), NoNul] | None = None
 
     error_codes: ClassVar[dict[str, str]] = {
         "child.personal_id": "invalid_personal_id",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -109,12 +110,17 @@ def confirm(dossier: Dossier) -> None:
     info = round_info(dossier.round_id)
     change_status(dossier, S.CONFIRMED)
     school = info.school_by_org(dossier.offered_school_id or 0)
-    payload = {
+    payload: dict[str, Any] = {
         "school_code": school.code if school else None, "grade": info.grade,
         "school_year": info.school_year, "full_name": dossier.full_name,
         "date_of_birth": dossier.date_of_birth.isoformat(), "dossier_code": dossier.code,
     }
-    after_commit(lambda: seat_confirmed.send("enrollment", **payload))
+    after_commit(lambda: _hand_over(payload))
+
+
+def _hand_over(payload: dict[str, Any]) -> None:
+    """Tell whoever keeps school rosters (the classroom feature) about the child."""
+    seat_confirmed.send("enrollment", **payload)
 
 
 def decline(dossier: Dossier) -> None:
