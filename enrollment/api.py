@@ -53,7 +53,7 @@ def submit(round_id: int, body: ApplicationIn) -> ResponseReturnValue:
 def status(code: str) -> ResponseReturnValue:
     """Status and history (?date_of_birth=YYYY-MM-DD; wrong or unknown: the same 404)."""
     born = tracking.parse_birth_date(request.args.get("date_of_birth"))
-    return jsonify(tracking.status_dict(tracking.find(code, born, events=True)))
+    return jsonify(tracking.lookup(code, born))
 
 
 @api.get("/enrollment/applications/<code>/receipt.pdf")

@@ -99,8 +99,8 @@ class Dossier(Timestamped, Model):
 
     __tablename__ = "enrollment_dossier"
     __table_args__ = (
-        UniqueConstraint("round_id", "personal_id"),
-        UniqueConstraint("round_id", "idempotency_key"),
+        UniqueConstraint("round_id", "personal_id", name="uq_enrollment_dossier_child"),
+        UniqueConstraint("round_id", "idempotency_key", name="uq_enrollment_dossier_key"),
         Index("ix_enrollment_dossier_round_status", "round_id", "status"),
     )
 

@@ -47,9 +47,7 @@ def _track(code: str):
     found, error = None, None
     if code and born_raw:
         try:
-            found = tracking.status_dict(
-                tracking.find(code, tracking.parse_birth_date(born_raw), events=True)
-            )
+            found = tracking.lookup(code, tracking.parse_birth_date(born_raw))
         except DomainError as err:
             error = str(err.message)
     return render_template("enrollment/track.html", code=code, born=born_raw, found=found,

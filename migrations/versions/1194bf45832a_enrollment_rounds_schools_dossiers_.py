@@ -86,8 +86,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['round_id'], ['enrollment_round.id'], name=op.f('fk_enrollment_dossier_round_id_enrollment_round')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollment_dossier')),
     sa.UniqueConstraint('code', name=op.f('uq_enrollment_dossier_code')),
-    sa.UniqueConstraint('round_id', 'idempotency_key', name=op.f('uq_enrollment_dossier_round_id')),
-    sa.UniqueConstraint('round_id', 'personal_id', name=op.f('uq_enrollment_dossier_round_id'))
+    sa.UniqueConstraint('round_id', 'idempotency_key', name='uq_enrollment_dossier_key'),
+    sa.UniqueConstraint('round_id', 'personal_id', name='uq_enrollment_dossier_child')
     )
     with op.batch_alter_table('enrollment_dossier', schema=None) as batch_op:
         batch_op.create_index('ix_enrollment_dossier_round_status', ['round_id', 'status'], unique=False)
