@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Response, render_template, request
 from flask_login import current_user, login_required
 
@@ -15,6 +17,11 @@ from enrollment.rounds import all_rounds, open_rounds, round_info
 bp = CommittingBlueprint(
     "enrollment", __name__, template_folder="templates", url_prefix="/enrollment"
 )
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"from_iso": datetime.fromisoformat}
 
 
 @bp.get("/")
