@@ -1,0 +1,59 @@
+"""The pages: public start, application form, tracking; the staff desk and its CSV."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.extensions import db
+from enrollment.models import Dossier, DossierStatus, EnrollmentRound
+from enrollment.seed import seed_rounds
+
+pytestmark = pytest.mark.db
+
+
+def test_demo_rounds_are_idempotent(rounds):
+    seed_rounds()
+    seed_rounds()
+    assert db.session.query(EnrollmentRound).count() == 2
+    assert {r.grade for r in rounds.values()} == {1, 6}
+
+
+def test_public_pages_need_no_account(client, rounds):
+    assert "Nộp hồ sơ" in client.get("/enrollment/").get_data(as_text=True)
+    form = client.get(f"/enrollment/rounds/{rounds[6].id}/apply").get_data(as_text=True)
+    assert 'name="primary_school"' in form and "Trường THCS Chu Văn An" in form
+    assert "<script>" not in form  # CSP: no inline scripts
+
+
+def test_tracking_page_shows_status_and_history(client, submit):
+    body = submit().get_json()
+    dob = body["receipt_url"].rsplit("=", 1)[1]
+    page = client.get(f"/enrollment/track/{body['code']}?date_of_birth={dob}")
+    assert "Đã nộp hồ sơ" in page.get_data(as_text=True)
+    wrong = client.get(f"/enrollment/track/{body['code']}?date_of_birth=2000-01-01")
+    assert "Không tìm thấy hồ sơ" in wrong.get_data(as_text=True)
+
+
+def test_staff_desk_filters_and_exports(client, submit, auth, rounds):
+    submit()
+    auth.login("phonggd")
+    desk = client.get(f"/enrollment/staff/{rounds[1].id}?status=submitted")
+    text = desk.get_data(as_text=True)
+    assert desk.status_code == 200 and "Nguyễn Minh Khang" in text
+    assert "Thông báo đã gửi phụ huynh" in text
+    csv = client.get(f"/enrollment/staff/{rounds[1].id}/export.csv").get_data(as_text=True)
+    assert csv.splitlines()[0].startswith("dossier_code,status")
+    assert len(csv.splitlines()) == 2
+
+
+def test_school_staff_see_only_dossiers_naming_their_school(client, submit, auth, rounds):
+    submit(choices=["th-phu-hoi"])
+    auth.login("hieutruong")  # th-vinh-ninh
+    text = client.get(f"/enrollment/staff/{rounds[1].id}").get_data(as_text=True)
+    assert "Nguyễn Minh Khang" not in text
+    assert db.session.query(Dossier).one().status is DossierStatus.SUBMITTED
+
+
+def test_desk_refused_to_others(client, auth, rounds):
+    auth.login("chutich")
+    assert client.get(f"/enrollment/staff/{rounds[1].id}").status_code == 403
