@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.errors import DomainError
+from core.schemas import parse
 from core.transaction import CommittingBlueprint
-from enrollment import codes, staff, tracking
+from enrollment import codes, review, staff, tracking
 from enrollment.models import DossierStatus
 from enrollment.notify import STATUS_TEXT
 from enrollment.rounds import all_rounds, open_rounds, round_info
+from enrollment.schemas import ReviewIn
 
 bp = CommittingBlueprint(
     "enrollment", __name__, template_folder="templates", url_prefix="/enrollment"
@@ -81,6 +84,30 @@ def desk(round_id: int):
         outbox=staff.outbox(info, 30), statuses=list(DossierStatus), labels=STATUS_TEXT,
         office=mine is None, pretty=codes.pretty,
     )
+
+
+@bp.get("/staff/dossiers/<code>")
+@login_required
+def dossier_page(code: str):
+    """One dossier for a reviewer; opening it puts a submitted dossier under review."""
+    dossier = staff.dossier_by_code(code)
+    info = review.require_reviewer(current_user, dossier)
+    review.open_for_review(dossier, current_user)
+    return render_template("enrollment/dossier.html", d=staff.dossier_dict(dossier), info=info,
+                           round_id=dossier.round_id, pretty=codes.pretty)
+
+
+@bp.post("/staff/dossiers/<code>")
+@login_required
+def decide(code: str):
+    """Verify, request a correction (with a note) or reject (with a reason)."""
+    dossier = staff.dossier_by_code(code)
+    info = review.require_reviewer(current_user, dossier)
+    body = parse(ReviewIn, {"decision": request.form.get("decision", ""),
+                            "note": request.form.get("note") or None})
+    review.decide(dossier, current_user, info, body)
+    flash(_("Đã ghi kết quả xét duyệt."), "success")
+    return redirect(url_for("enrollment.desk", round_id=dossier.round_id))
 
 
 @bp.get("/staff/<int:round_id>/export.csv")

@@ -57,3 +57,16 @@ def test_school_staff_see_only_dossiers_naming_their_school(client, submit, auth
 def test_desk_refused_to_others(client, auth, rounds):
     auth.login("chutich")
     assert client.get(f"/enrollment/staff/{rounds[1].id}").status_code == 403
+
+
+def test_reviewer_opens_and_decides_from_the_page(client, submit, auth):
+    code = submit().get_json()["code"]
+    auth.login("phonggd")
+    page = client.get(f"/enrollment/staff/dossiers/{code}")
+    assert page.status_code == 200 and "Đang xét duyệt" in page.get_data(as_text=True)
+    refused = client.post(f"/enrollment/staff/dossiers/{code}", data={"decision": "reject"})
+    assert refused.status_code == 422
+    done = client.post(f"/enrollment/staff/dossiers/{code}",
+                       data={"decision": "request_correction", "note": "Thiếu giấy khai sinh"})
+    assert done.status_code == 302
+    assert db.session.query(Dossier).one().status is DossierStatus.CORRECTION_REQUESTED
