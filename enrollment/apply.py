@@ -11,21 +11,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from enrollment import codes
-from enrollment.models import Dossier, DossierChoice, DossierStatus
-from enrollment.notify import change_status
+from enrollment.models import (
+    Dossier,
+    DossierChoice,
+    DossierEvent,
+    DossierStatus,
+    OutboxMessage,
+)
+from enrollment.notify import message_row, wake_sender
 from enrollment.rounds import RoundInfo
 from enrollment.schemas import ApplicationIn
 
 AGE_AT_ENTRY = {1: 6, 6: 11}
+_DOSSIER, _CHOICE, _EVENT, _OUTBOX = (
+    cast(Table, m.__table__) for m in (Dossier, DossierChoice, DossierEvent, OutboxMessage)
+)
 MAX_KEY_LENGTH = 100
 
 
@@ -124,21 +134,37 @@ def idempotency_key(raw: str | None) -> str:
 def _new_dossier(
     info: RoundInfo, body: ApplicationIn, key: str, review: bool
 ) -> tuple[Dossier, str]:
+    """Insert the dossier, its choices, its first history step and its notification with
+    four statements (no unit-of-work bookkeeping: this is the opening-morning path)."""
     code, pin = codes.new_code(), codes.new_pin()
     child, guardian = body.child, body.guardian
-    dossier = Dossier(
-        round_id=info.id, code=code, idempotency_key=key, pin_hash=codes.pin_hash(code, pin),
-        status=DossierStatus.SUBMITTED, full_name=child.full_name,
-        date_of_birth=child.date_of_birth, gender=child.gender.value,
-        personal_id=child.personal_id, guardian_name=guardian.full_name,
-        guardian_phone=guardian.phone, guardian_email=guardian.email,
-        ward_code=body.residence.ward_code, address=body.residence.address,
-        priority_group=body.priority_group, primary_school=body.primary_school,
-        age_reason=body.age_reason, needs_age_review=review,
-        choices=[DossierChoice(rank=i, school_code=c) for i, c in enumerate(body.choices, 1)],
-    )
-    db.session.add(dossier)
-    db.session.flush()
+    now = utcnow()
+    values = {
+        "round_id": info.id, "code": code, "idempotency_key": key,
+        "pin_hash": codes.pin_hash(code, pin), "status": DossierStatus.SUBMITTED,
+        "full_name": child.full_name, "date_of_birth": child.date_of_birth,
+        "gender": child.gender.value, "personal_id": child.personal_id,
+        "guardian_name": guardian.full_name, "guardian_phone": guardian.phone,
+        "guardian_email": guardian.email, "ward_code": body.residence.ward_code,
+        "address": body.residence.address, "priority_group": body.priority_group,
+        "primary_school": body.primary_school, "age_reason": body.age_reason,
+        "needs_age_review": review, "created_at": now, "updated_at": now,
+    }
+    session = db.session
+    new = insert(_DOSSIER).returning(_DOSSIER.c.id)
+    dossier_id: int = session.execute(new, values).scalar_one()
+    session.execute(insert(_CHOICE), [
+        {"dossier_id": dossier_id, "rank": rank, "school_code": school}
+        for rank, school in enumerate(body.choices, 1)
+    ])
+    session.execute(insert(_EVENT), {"dossier_id": dossier_id, "at": now,
+                                     "status": DossierStatus.SUBMITTED})
+    session.execute(insert(_OUTBOX), message_row(
+        dossier_id, code, guardian.full_name, child.full_name, guardian.email,
+        DossierStatus.SUBMITTED, None,
+    ))
+    wake_sender(guardian.email)
+    dossier = Dossier(id=dossier_id, **values)  # transient: the answer needs its fields
     return dossier, pin
 
 
@@ -175,8 +201,6 @@ def submit(info: RoundInfo, body: ApplicationIn, raw_key: str | None) -> Submitt
     for _attempt in range(3):
         try:
             dossier, pin = _new_dossier(info, body, key, review)
-            change_status(dossier, DossierStatus.SUBMITTED)
-            db.session.flush()
             return Submitted(dossier, pin, False)
         except IntegrityError:
             db.session.rollback()  # the call has written nothing else

@@ -10,6 +10,7 @@ from __future__ import annotations
 import smtplib
 import threading
 from email.message import EmailMessage
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -45,25 +46,39 @@ def change_status(
     _queue_message(dossier, status, note)
 
 
-def _queue_message(dossier: Dossier, status: DossierStatus, note: str | None) -> None:
-    subject = f"Hồ sơ tuyển sinh {pretty(dossier.code)}: {STATUS_TEXT[status]}"
+def message_row(
+    dossier_id: int, code: str, guardian: str, child: str, email: str | None,
+    status: DossierStatus, note: str | None,
+) -> dict[str, Any]:
+    """The outbox row of one status change, as plain values (also for bulk inserts)."""
     lines = [
-        f"Kính gửi phụ huynh {dossier.guardian_name},",
-        f"Hồ sơ {pretty(dossier.code)} của học sinh {dossier.full_name}: {STATUS_TEXT[status]}.",
+        f"Kính gửi phụ huynh {guardian},",
+        f"Hồ sơ {pretty(code)} của học sinh {child}: {STATUS_TEXT[status]}.",
     ]
     if note:
         lines.append(f"Ghi chú: {note}")
     lines.append("Tra cứu bằng mã hồ sơ và ngày sinh của học sinh trên cổng tuyển sinh.")
-    recipient = dossier.guardian_email
-    db.session.add(
-        OutboxMessage(
-            dossier_id=dossier.id, recipient=recipient, subject=subject, body="\n".join(lines),
-            status=OutboxStatus.PENDING if recipient else OutboxStatus.NO_ADDRESS,
-        )
-    )
-    if recipient and current_app.config.get("MAIL_SERVER"):
+    return {
+        "dossier_id": dossier_id, "recipient": email, "created_at": utcnow(),
+        "subject": f"Hồ sơ tuyển sinh {pretty(code)}: {STATUS_TEXT[status]}",
+        "body": "\n".join(lines),
+        "status": OutboxStatus.PENDING if email else OutboxStatus.NO_ADDRESS,
+    }
+
+
+def wake_sender(email: str | None) -> None:
+    """After the commit, send pending mail when SMTP is configured."""
+    if email and current_app.config.get("MAIL_SERVER"):
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         after_commit(lambda: _start_sender(app))
+
+
+def _queue_message(dossier: Dossier, status: DossierStatus, note: str | None) -> None:
+    db.session.add(OutboxMessage(**message_row(
+        dossier.id, dossier.code, dossier.guardian_name, dossier.full_name,
+        dossier.guardian_email, status, note,
+    )))
+    wake_sender(dossier.guardian_email)
 
 
 _sending = threading.Lock()
