@@ -74,7 +74,7 @@ def _city_wards(office: Organization) -> dict[str, str]:
             Organization.kind.in_((OrgKind.WARD.value, OrgKind.COMMUNE.value)),
         )
     )
-    return {code: name for code, name in rows}
+    return {code: name.removeprefix("UBND ") for code, name in rows}
 
 
 def _place(office: Organization) -> str:

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.errors import DomainError
+from core.extensions import db
 from core.schemas import parse
 from core.transaction import CommittingBlueprint
-from enrollment import codes, review, staff, tracking
-from enrollment.models import DossierStatus
+from enrollment import codes, review, seats, staff, tracking
+from enrollment.models import DossierStatus, EnrollmentRound
 from enrollment.notify import STATUS_TEXT
 from enrollment.rounds import all_rounds, open_rounds, round_info
 from enrollment.schemas import ReviewIn
@@ -82,7 +83,7 @@ def desk(round_id: int):
     return render_template(
         "enrollment/desk.html", info=info, rows=rows, stats=staff.statistics(info),
         outbox=staff.outbox(info, 30), statuses=list(DossierStatus), labels=STATUS_TEXT,
-        office=mine is None, pretty=codes.pretty,
+        office=mine is None, pretty=codes.pretty, row=db.session.get(EnrollmentRound, round_id),
     )
 
 
@@ -108,6 +109,17 @@ def decide(code: str):
     review.decide(dossier, current_user, info, body)
     flash(_("Đã ghi kết quả xét duyệt."), "success")
     return redirect(url_for("enrollment.desk", round_id=dossier.round_id))
+
+
+@bp.post("/staff/<int:round_id>/allocate")
+@login_required
+def allocate(round_id: int):
+    """The education office enters the seed: freeze, allocate and publish the offers."""
+    staff.require_office(current_user, round_info(round_id))
+    run = seats.publish(round_id, request.form.get("seed", ""), current_user.id)
+    flash(_("Đã công bố kết quả phân chỗ. Mã băm kết quả: %(sha)s", sha=run.result_sha256),
+          "success")
+    return redirect(url_for("enrollment.desk", round_id=round_id))
 
 
 @bp.get("/staff/<int:round_id>/export.csv")

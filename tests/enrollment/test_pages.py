@@ -70,3 +70,22 @@ def test_reviewer_opens_and_decides_from_the_page(client, submit, auth):
                        data={"decision": "request_correction", "note": "Thiếu giấy khai sinh"})
     assert done.status_code == 302
     assert db.session.query(Dossier).one().status is DossierStatus.CORRECTION_REQUESTED
+
+
+def test_office_allocates_from_the_desk_only_after_closing(client, submit, auth, rounds):
+    from datetime import timedelta  # noqa: PLC0415
+
+    from core.db import utcnow  # noqa: PLC0415
+    from enrollment import rounds as cache  # noqa: PLC0415
+
+    submit()
+    auth.login("phonggd")
+    early = client.post(f"/enrollment/staff/{rounds[1].id}/allocate", data={"seed": "1"})
+    assert early.status_code == 409
+    rounds[1].closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    cache.forget()
+    done = client.post(f"/enrollment/staff/{rounds[1].id}/allocate", data={"seed": "2027"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(EnrollmentRound, rounds[1].id).result_sha256
