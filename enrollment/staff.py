@@ -86,16 +86,16 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
 def statistics(info: RoundInfo) -> list[dict[str, Any]]:
     """Per school: applications naming it, first-choice demand, capacity, fill."""
     rows = db.session.execute(
-        select(DossierChoice.school_code, DossierChoice.rank == 1, func.count())
+        select(DossierChoice.school_code, DossierChoice.rank, func.count())
         .join(Dossier, Dossier.id == DossierChoice.dossier_id)
         .where(Dossier.round_id == info.id, Dossier.status != DossierStatus.REJECTED)
-        .group_by(DossierChoice.school_code, DossierChoice.rank == 1)
+        .group_by(DossierChoice.school_code, DossierChoice.rank)
     ).all()
     any_choice: dict[str, int] = {}
     first: dict[str, int] = {}
-    for code, is_first, count in rows:
+    for code, rank, count in rows:
         any_choice[code] = any_choice.get(code, 0) + count
-        if is_first:
+        if rank == 1:
             first[code] = count
     taken = dict(db.session.execute(
         select(Dossier.offered_school_id, func.count())
