@@ -2,7 +2,7 @@
 
 ``POST /insert`` stores the JSON body as one row; ``GET /row/<id>`` reads one row back.
 Same gunicorn thread worker, same thread count, same database as the Sohoa server of
-the run. Run: ``python -m bench.baseline_insert DATABASE_URL PORT THREADS``.
+the run. Run: ``python -m bench.baseline_insert DATABASE_URL PORT THREADS [WORKERS]``.
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def make_app(url: str) -> Flask:
 
 def main() -> None:
     url, port, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     options = server_options("127.0.0.1", port, threads)
+    options["workers"] = workers
     options["worker_class"] = "gthread"
     options["accesslog"] = None
     GunicornServer(lambda: make_app(url), options).run()

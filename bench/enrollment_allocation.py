@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import time
 import tracemalloc
 
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline", type=int, default=5_000)
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
+    used = sys.argv[1:] if argv is None else argv
     seed = "ket-qua-tuyen-sinh"
     seconds, peak_mb, placed = _ours(args.children, args.schools, seed)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     update_readme("enrollment-allocation", f"""## Enrollment: allocation
 
-`{command_line('bench.enrollment_allocation', argv or [])}` — {today()}, {machine()}.
+`{command_line('bench.enrollment_allocation', used)}` — {today()}, {machine()}.
 Random rounds (3 choices each, 36 wards, 3 priority tiers); the time covers the lottery,
 the tiers, the deferred acceptance and the CSV bytes. Targets: < 3 s, < 500 MB. The
 process's max RSS includes building the random input.

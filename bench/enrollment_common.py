@@ -43,18 +43,21 @@ class Shot:
 
 
 @contextmanager
-def servers(db_kind: str) -> Iterator[tuple[str, str, str]]:
-    """(sohoa url, baseline url, database url): both served by gunicorn threads."""
-    with sohoa_cluster(1, db_kind, PRODUCTION_ENV) as cluster:
+def servers(db_kind: str, processes: int = 1) -> Iterator[tuple[list[str], str, str]]:
+    """(sohoa urls, baseline url, database url): both served by gunicorn threads; with
+    several processes, one `sohoa serve` each (the client spreads its connections over
+    them as a proxy would) and as many baseline workers."""
+    with sohoa_cluster(processes, db_kind, PRODUCTION_ENV) as cluster:
         port = free_port()
         db_url = cluster.main.env["DATABASE_URL"]
         baseline = subprocess.Popen(
-            [sys.executable, "-m", "bench.baseline_insert", db_url, str(port), str(THREADS)],
+            [sys.executable, "-m", "bench.baseline_insert", db_url, str(port), str(THREADS),
+             str(processes)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
             wait_http(f"http://127.0.0.1:{port}/healthz")
-            yield cluster.main.url, f"http://127.0.0.1:{port}", db_url
+            yield [s.url for s in cluster.servers], f"http://127.0.0.1:{port}", db_url
         finally:
             baseline.terminate()
             baseline.wait(timeout=10)
