@@ -77,6 +77,7 @@ def desk(round_id: int):
     """The queue with filters and search, statistics per school and the outbox."""
     info = round_info(round_id)
     mine = staff.require_staff(current_user, info)
+    seats.expire_offers(round_id)  # past the deadline, unconfirmed seats pass on now
     args = request.args
     rows = staff.queue(info, mine, args.get("status", ""), args.get("school", ""),
                        args.get("q", ""), args.get("flagged") == "1")
