@@ -37,7 +37,11 @@ def test_apply_download_receipt_and_track_on_a_phone(page, live_server, tmp_path
     code = phone.locator("#done-code").inner_text().replace("-", "")
     pin = phone.locator("#done-pin").inner_text()
     assert len(code) == 9 and len(pin) == 6
-    phone.screenshot(path=str(tmp_path / "done.png"))
+    proof = tmp_path / "giay-khai-sinh.pdf"
+    proof.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    phone.set_input_files('[name="birth_certificate"]', str(proof))
+    phone.click("#files-submit")
+    expect(phone.locator("#files-status")).to_contain_text("giay-khai-sinh.pdf")
 
     with phone.expect_download() as download:
         phone.click("#done-receipt")

@@ -41,6 +41,37 @@
     else errorBox.scrollIntoView({ block: "center" });
   }
 
+  function filesFor(data, born) {
+    const files = document.getElementById("files-form");
+    const status = document.getElementById("files-status");
+    files.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const url = "/api/v1/enrollment/applications/" + data.code + "/files";
+      const sent = [];
+      for (const input of files.querySelectorAll("input[type=file]")) {
+        if (!input.files.length) continue;
+        const payload = new FormData();
+        payload.append("file", input.files[0]);
+        payload.append("kind", input.name);
+        payload.append("date_of_birth", born);
+        payload.append("pin", data.pin);
+        const response = await fetch(url, { method: "POST", body: payload });
+        const answer = await response.json();
+        status.hidden = false;
+        if (!response.ok) {
+          status.className = "flash flash-error";
+          status.textContent = answer.error.message;
+          return;
+        }
+        sent.push(input.files[0].name);
+        input.value = "";
+      }
+      status.hidden = false;
+      status.className = "flash flash-success";
+      status.textContent = "✓ " + sent.join(", ");
+    });
+  }
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     const first = Array.from(form.querySelectorAll("input, select")).find(function (el) {
@@ -70,6 +101,7 @@
         data.receipt_url + "&pin=" + encodeURIComponent(data.pin);
       document.getElementById("done-track").href = data.tracking_url;
       document.getElementById("apply-done").hidden = false;
+      filesFor(data, body().child.date_of_birth);
       window.scrollTo(0, 0);
     } catch (err) {
       showError(Sohoa && Sohoa.t ? Sohoa.t("network_error") : String(err));
