@@ -65,6 +65,17 @@ def _track(code: str):
                            error=error, pretty=codes.pretty)
 
 
+@bp.post("/track/<code>/answer")
+def answer(code: str):
+    """The parent confirms (xác nhận nhập học) or declines the offered seat with the PIN."""
+    born_raw = request.form.get("date_of_birth", "")
+    dossier = tracking.find(code, tracking.parse_birth_date(born_raw))
+    tracking.check_pin(dossier, request.form.get("pin", ""))
+    review.answer_offer(dossier, request.form.get("accept") == "1")
+    flash(_("Đã ghi nhận trả lời của phụ huynh."), "success")
+    return redirect(url_for("enrollment.track", code=dossier.code, date_of_birth=born_raw))
+
+
 @bp.get("/staff")
 @login_required
 def staff_index():

@@ -108,3 +108,22 @@ def test_freeze_refused_while_the_round_is_open(client, submit, rounds, runner):
                                  "--publish"])
     assert result.exit_code != 0
     assert db.session.query(AllocationRun).count() == 0
+
+
+def test_parent_confirms_on_the_tracking_page_with_the_pin(client, submit, h, rounds):
+    row, made = _verified_round(client, submit, h, rounds, 1, 1)
+    seats.publish(row.id, "s")
+    db.session.commit()
+    round_cache.forget()
+    body = made[0]
+    dob = body["receipt_url"].rsplit("=", 1)[1]
+    page = client.get(f"/enrollment/track/{body['code']}?date_of_birth={dob}")
+    assert 'id="answer-form"' in page.get_data(as_text=True)
+    wrong = client.post(f"/enrollment/track/{body['code']}/answer",
+                        data={"date_of_birth": dob, "pin": "x", "accept": "1"})
+    assert wrong.status_code == 403
+    done = client.post(f"/enrollment/track/{body['code']}/answer",
+                       data={"date_of_birth": dob, "pin": body["pin"], "accept": "1"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Dossier).one().status is DossierStatus.CONFIRMED
