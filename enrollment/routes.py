@@ -16,7 +16,7 @@ from enrollment import codes, review, seats, staff, tracking
 from enrollment.models import DossierStatus, EnrollmentRound
 from enrollment.notify import STATUS_TEXT
 from enrollment.rounds import all_rounds, open_rounds, round_info
-from enrollment.schemas import ReviewIn
+from enrollment.schemas import CorrectionIn, ReviewIn
 
 bp = CommittingBlueprint(
     "enrollment", __name__, template_folder="templates", url_prefix="/enrollment"
@@ -61,8 +61,9 @@ def _track(code: str):
             found = tracking.lookup(code, tracking.parse_birth_date(born_raw))
         except DomainError as err:
             error = str(err.message)
+    wards = round_info(found["round_id"]).wards if found else {}
     return render_template("enrollment/track.html", code=code, born=born_raw, found=found,
-                           error=error, pretty=codes.pretty)
+                           error=error, pretty=codes.pretty, wards=wards)
 
 
 @bp.post("/track/<code>/answer")
@@ -73,6 +74,22 @@ def answer(code: str):
     tracking.check_pin(dossier, request.form.get("pin", ""))
     review.answer_offer(dossier, request.form.get("accept") == "1")
     flash(_("Đã ghi nhận trả lời của phụ huynh."), "success")
+    return redirect(url_for("enrollment.track", code=dossier.code, date_of_birth=born_raw))
+
+
+@bp.post("/track/<code>/correction")
+def correction(code: str):
+    """The parent answers a correction request (new residence and/or note) with the PIN."""
+    form = request.form
+    born_raw = form.get("date_of_birth", "")
+    dossier = tracking.find(code, tracking.parse_birth_date(born_raw))
+    tracking.check_pin(dossier, form.get("pin", ""))
+    data: dict = {"date_of_birth": born_raw, "pin": form.get("pin", ""),
+                  "note": form.get("note") or None}
+    if form.get("ward_code") and form.get("address"):
+        data["residence"] = {"ward_code": form["ward_code"], "address": form["address"]}
+    review.correct(dossier, parse(CorrectionIn, data))
+    flash(_("Đã gửi bổ sung hồ sơ."), "success")
     return redirect(url_for("enrollment.track", code=dossier.code, date_of_birth=born_raw))
 
 

@@ -89,3 +89,19 @@ def test_office_allocates_from_the_desk_only_after_closing(client, submit, auth,
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(EnrollmentRound, rounds[1].id).result_sha256
+
+
+def test_parent_answers_a_correction_request_on_the_tracking_page(client, submit, h):
+    body = submit().get_json()
+    code, dob = body["code"], body["receipt_url"].rsplit("=", 1)[1]
+    client.post(f"/api/v1/enrollment/applications/{code}/review",
+                json={"decision": "request_correction", "note": "Sai địa chỉ"},
+                headers=h("phonggd"))
+    page = client.get(f"/enrollment/track/{code}?date_of_birth={dob}").get_data(as_text=True)
+    assert 'id="correction-form"' in page and "Sai địa chỉ" in page
+    done = client.post(f"/enrollment/track/{code}/correction",
+                       data={"date_of_birth": dob, "pin": body["pin"], "ward_code": "an-cuu",
+                             "address": "7 Hùng Vương", "note": "Đã sửa địa chỉ"})
+    assert done.status_code == 302
+    dossier = db.session.query(Dossier).one()
+    assert dossier.address == "7 Hùng Vương" and dossier.status is DossierStatus.SUBMITTED
