@@ -14,7 +14,15 @@ import socket
 import time
 from collections.abc import Callable
 
-from bench import follow_presenter, large_document, pdf_bombs, vote
+from bench import (
+    enrollment_allocation,
+    enrollment_opening,
+    enrollment_results,
+    follow_presenter,
+    large_document,
+    pdf_bombs,
+    vote,
+)
 
 
 def postgres_up() -> bool:
@@ -48,7 +56,21 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
              follow + ["--database", "postgresql"] + extra),
             ("vote, PostgreSQL", vote.main, voters + ["--database", "postgresql"] + extra),
         ]
+    runs += enrollment_runs(quick, postgresql, extra)
     return runs
+
+
+def enrollment_runs(quick: bool, postgresql: bool, extra: list[str]) -> list[Run]:
+    """Opening morning, results day and allocation (bench/enrollment_*.py)."""
+    dbs = ["--db", "both" if postgresql else "sqlite"]
+    opening = ["--count", "500"] if quick else []
+    lookups = ["--dossiers", "200", "--lookups", "1000"] if quick else []
+    allocation = ["--children", "5000", "--baseline", "500"] if quick else []
+    return [
+        ("enrollment: opening morning", enrollment_opening.main, opening + dbs + extra),
+        ("enrollment: results day", enrollment_results.main, lookups + dbs + extra),
+        ("enrollment: allocation", enrollment_allocation.main, allocation + extra),
+    ]
 
 
 def main() -> None:
