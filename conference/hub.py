@@ -126,6 +126,9 @@ class EmbeddedHub:
 
     # -- on the loop ------------------------------------------------------------------
     async def _negotiate(self, pc: RTCPeerConnection, offer: str) -> None:
+        if not offer.lstrip().startswith("v=0") or "\nm=" not in offer:
+            await pc.close()
+            raise MediaError("invalid_sdp", "not a session description with media")
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
         except Exception as err:  # aiortc raises ValueError and friends on bad SDP
