@@ -23,8 +23,12 @@ def _list(value: str) -> list[str]:
 def configure(app: Flask) -> None:
     """Engine settings: ICE servers (none by default: aiortc would otherwise reach a
     public STUN server), and after how many silent seconds a peer counts as gone."""
-    app.config.setdefault("CONFERENCE_ICE_SERVERS", _list(os.environ.get("CONFERENCE_ICE_SERVERS", "")))
-    app.config.setdefault("CONFERENCE_PEER_TIMEOUT", float(os.environ.get("CONFERENCE_PEER_TIMEOUT", "10")))
+    app.config.setdefault(
+        "CONFERENCE_ICE_SERVERS", _list(os.environ.get("CONFERENCE_ICE_SERVERS", ""))
+    )
+    app.config.setdefault(
+        "CONFERENCE_PEER_TIMEOUT", float(os.environ.get("CONFERENCE_PEER_TIMEOUT", "10"))
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +37,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     sockets.register()
     add_nav(
-        app, "conference.index", _l("Hội nghị truyền hình"), "video",
+        app,
+        "conference.index",
+        _l("Hội nghị truyền hình"),
+        "video",
         ("chair", "secretary", "delegate", "clerk", "admin"),
     )

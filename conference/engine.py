@@ -56,7 +56,7 @@ class MediaEngine(Protocol):
 def make_engine(app: Flask) -> MediaEngine:
     name = app.config.get("CONFERENCE_ENGINE", "embedded")
     if name == "embedded":
-        from conference.hub import EmbeddedHub
+        from conference.hub import EmbeddedHub  # noqa: PLC0415 - aiortc loads on first use
 
         return EmbeddedHub(
             ice_servers=app.config["CONFERENCE_ICE_SERVERS"],
@@ -71,7 +71,7 @@ def engine(app: Flask) -> MediaEngine:
         found = app.extensions.get("conference_engine")
         if found is None:
             found = app.extensions["conference_engine"] = make_engine(app)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 _lock = threading.Lock()

@@ -19,6 +19,7 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 
 from conference import forwarding
 from conference.engine import MediaError
+from conference.linkstats import site_stats
 from conference.relay import Fanout, Outlet
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,9 @@ class Source:
     def ask_keyframe(self) -> None:
         now = time.monotonic()
         receiver = self.receivers.get("video")
-        if receiver is not None and now - self.last_pli >= PLI_INTERVAL / 4:
-            if forwarding.request_keyframe(receiver):
-                self.last_pli = now
+        recent = now - self.last_pli < PLI_INTERVAL / 4
+        if receiver is not None and not recent and forwarding.request_keyframe(receiver):
+            self.last_pli = now
 
 
 @dataclass(eq=False)
@@ -250,8 +251,6 @@ class EmbeddedHub:
         return {s.site for s in room.sources.values() if _is_live(s.pc)}
 
     async def _stats(self, conference_id: int) -> dict[str, dict[str, Any]]:
-        from conference.linkstats import site_stats
-
         room = self.rooms.get(conference_id)
         return await site_stats(room) if room else {}
 
@@ -295,5 +294,7 @@ def _gone(source: Source, now: float, timeout: float) -> bool:
     pc = source.pc
     if pc is None or pc.connectionState in ("failed", "closed"):
         return True
-    heard = max((f.last_frame_at or 0.0) for f in source.fanouts.values()) if source.fanouts else 0.0
+    heard = (
+        max((f.last_frame_at or 0.0) for f in source.fanouts.values()) if source.fanouts else 0.0
+    )
     return now - max(heard, source.joined_at) > timeout

@@ -26,7 +26,9 @@ def _rates(source: Source) -> tuple[float, float]:
     if previous is None or now - previous[0] < 0.2:
         return 0.0, 0.0
     seconds = now - previous[0]
-    return (fanout.frames - previous[1]) / seconds, (fanout.octets - previous[2]) * 8 / seconds / 1000
+    return (fanout.frames - previous[1]) / seconds, (
+        fanout.octets - previous[2]
+    ) * 8 / seconds / 1000
 
 
 async def _loss(source: Source) -> float:
@@ -56,14 +58,19 @@ async def site_stats(room: Room) -> dict[str, dict[str, Any]]:
     sites = {s.site for s in room.sources.values()} | {k[0] for k in room.subscriptions}
     for site in sorted(sites):
         source = room.sources.get(site)
-        connected = source is not None and source.pc is not None and (
-            source.pc.connectionState == "connected"
+        connected = (
+            source is not None
+            and source.pc is not None
+            and (source.pc.connectionState == "connected")
         )
         fps, kbps = _rates(source) if source else (0.0, 0.0)
         loss = await _loss(source) if source else 0.0
         rtt = await _rtt(room, site)
-        degraded = not connected or loss > DEGRADED_LOSS_PERCENT or fps < DEGRADED_FPS or (
-            rtt is not None and rtt > DEGRADED_RTT_MS
+        degraded = (
+            not connected
+            or loss > DEGRADED_LOSS_PERCENT
+            or fps < DEGRADED_FPS
+            or (rtt is not None and rtt > DEGRADED_RTT_MS)
         )
         out[site] = {
             "connected": connected,

@@ -52,7 +52,7 @@ class Outlet(MediaStreamTrack):
         self.waiting_keyframe = True
         self._ask_keyframe()
 
-    async def recv(self) -> Packet:  # type: ignore[override]
+    async def recv(self) -> Packet:
         if self.readyState != "live":
             raise MediaStreamError
         packet = await self._queue.get()

@@ -13,20 +13,26 @@ from conference.shapes import conference_dict
 from core.extensions import db
 from core.transaction import CommittingBlueprint
 
-bp = CommittingBlueprint("conference", __name__, template_folder="templates", url_prefix="/conference")
+bp = CommittingBlueprint(
+    "conference", __name__, template_folder="templates", url_prefix="/conference"
+)
 
 
 @bp.get("/")
 @login_required
 def index():
     org_ids = [org.id for org in current_user.organizations]
-    conferences = db.session.scalars(
-        select(Conference)
-        .join(ConferenceSite)
-        .where(ConferenceSite.organization_id.in_(org_ids))
-        .order_by(Conference.created_at.desc())
-        .limit(50)
-    ).unique().all()
+    conferences = (
+        db.session.scalars(
+            select(Conference)
+            .join(ConferenceSite)
+            .where(ConferenceSite.organization_id.in_(org_ids))
+            .order_by(Conference.created_at.desc())
+            .limit(50)
+        )
+        .unique()
+        .all()
+    )
     return render_template("conference/index.html", conferences=conferences)
 
 

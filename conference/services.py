@@ -96,9 +96,7 @@ def read_token(token: str, conference_id: int, user: User) -> str:
     if data.get("u") != user.id:
         raise bad_token()
     if data.get("c") != conference_id:
-        raise Forbidden(
-            "other_conference", _l("Mã tham gia này thuộc một hội nghị khác.")
-        )
+        raise Forbidden("other_conference", _l("Mã tham gia này thuộc một hội nghị khác."))
     return str(data.get("s"))
 
 

@@ -60,7 +60,12 @@ def _audible(found: ConferenceStanding) -> set[str]:
 def roll_call(found: ConferenceStanding) -> list[dict[str, Any]]:
     live = _engine().connected(found.conference.id)
     return [
-        {"code": s.code, "name": s.organization.name, "host": s.is_host, "connected": s.code in live}
+        {
+            "code": s.code,
+            "name": s.organization.name,
+            "host": s.is_host,
+            "connected": s.code in live,
+        }
         for s in found.conference.sites
     ]
 
@@ -105,12 +110,23 @@ class ConferenceNamespace(AuthenticatedNamespace):
         found = _joined(user)
         source = found.conference.site_by_code(request.site)
         if source is None:
-            raise DomainError("unknown_site", _("Điểm cầu %(code)s không tham gia hội nghị.", code=request.site), 404)
-        visible = found.is_host or source.is_host or services.floor_code(found.conference) == source.code
+            raise DomainError(
+                "unknown_site",
+                _("Điểm cầu %(code)s không tham gia hội nghị.", code=request.site),
+                404,
+            )
+        visible = (
+            found.is_host or source.is_host or services.floor_code(found.conference) == source.code
+        )
         if not visible:
-            raise Forbidden("not_visible", _("Điểm cầu chỉ xem được điểm cầu chủ trì và điểm cầu đang phát biểu."))
+            raise Forbidden(
+                "not_visible",
+                _("Điểm cầu chỉ xem được điểm cầu chủ trì và điểm cầu đang phát biểu."),
+            )
         try:
-            answer = _engine().subscribe(found.conference.id, found.joined.code, source.code, request.sdp)
+            answer = _engine().subscribe(
+                found.conference.id, found.joined.code, source.code, request.sdp
+            )
         except MediaError as err:
             raise _media_error(err) from None
         return {"type": "answer", "sdp": answer, "site": source.code}
@@ -171,7 +187,10 @@ class ConferenceNamespace(AuthenticatedNamespace):
         self._release()
 
     def _release(self) -> None:
-        conference_id, site = session.pop("conference_id", None), session.pop("conference_site", None)
+        conference_id, site = (
+            session.pop("conference_id", None),
+            session.pop("conference_site", None),
+        )
         if conference_id is None or site is None:
             return
         leave_room(room_name(conference_id))

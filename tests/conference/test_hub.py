@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiortc.rtcrtpreceiver as receiver_module
 import pytest
-from aiortc import RTCPeerConnection, RTCRtpSender
+from aiortc import RTCPeerConnection, RTCRtpSender, RTCSessionDescription
 from aiortc.codecs import opus, vpx
 from aiortc.mediastreams import AudioStreamTrack
 
@@ -54,11 +55,11 @@ def test_forwarding_never_encodes_nor_decodes_on_the_hub(hub, monkeypatch):
 
         monkeypatch.setattr(encoder, "encode", counting)
     decoders: list[str] = []
-    import aiortc.rtcrtpreceiver as receiver_module
-
     make_decoder = receiver_module.get_decoder
     monkeypatch.setattr(
-        receiver_module, "get_decoder", lambda codec: decoders.append(codec.name) or make_decoder(codec)
+        receiver_module,
+        "get_decoder",
+        lambda codec: decoders.append(codec.name) or make_decoder(codec),
     )
 
     async def scenario() -> list[int]:
@@ -125,8 +126,6 @@ def test_a_vanished_site_is_released_and_comes_back_in_the_same_place(hub):
         pc.addTrack(AudioStreamTrack())
         await pc.setLocalDescription(await pc.createOffer())
         answer = await in_thread(hub.publish, 3, "phu-nhuan", pc.localDescription.sdp)
-        from aiortc import RTCSessionDescription
-
         await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
         watcher = await Receiver().start(hub, 3, "hue", "phu-nhuan")
         assert await until(lambda: watcher.frames >= 10)

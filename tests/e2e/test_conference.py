@@ -32,7 +32,10 @@ def site_page(media_browser, live_server):
 
     def open_page(username: str, kind: str = "tablet") -> Page:
         context = media_browser.new_context(
-            base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **SCREENS[kind]
+            base_url=live_server.url,
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            **SCREENS[kind],
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -53,7 +56,11 @@ def conference_id(live_server, tokens) -> int:
         "POST",
         "/api/v1/conferences",
         tokens("chutich"),
-        json={"title": "Giao ban trực tuyến thành phố – phường", "host": "hue", "sites": ["phu-nhuan", "tay-loc"]},
+        json={
+            "title": "Giao ban trực tuyến thành phố – phường",
+            "host": "hue",
+            "sites": ["phu-nhuan", "tay-loc"],
+        },
     )
     assert response.status_code == 201, response.text
     assert response.json()["url"] == f"/conference/{response.json()['id']}"
@@ -81,10 +88,13 @@ def test_two_sites_each_decode_the_others_video(site_page, conference_id):
     expect(host.locator("#conf-roll li.present")).to_have_count(2)
     expect(host.locator("#conf-roll li.absent")).to_contain_text("Tây Lộc")
     # the link panel shows the ward connected
-    expect(host.locator('#conf-links tr[data-site="phu-nhuan"] td').nth(1)).to_have_text("Trực tuyến")
+    expect(host.locator('#conf-links tr[data-site="phu-nhuan"] td').nth(1)).to_have_text(
+        "Trực tuyến"
+    )
     # a ward may not give the floor: it has no such button, and the server refuses it
     refused = ward.evaluate(
-        "() => new Promise((ok) => window.sohoaConference.socket.emit('give_floor', {site: 'phu-nhuan'}, ok))"
+        "() => new Promise((ok) => window.sohoaConference.socket"
+        ".emit('give_floor', {site: 'phu-nhuan'}, ok))"
     )
     assert refused["ok"] is False and refused["error"]["code"] == "not_host"
     # the chair gives the floor to the ward: the ward is told and its mic is opened
