@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing as mp
 import os
 import resource
@@ -49,11 +50,11 @@ def _rss_mb() -> float:
 
 def serve(kind: str, ready: Any) -> None:
     if kind == "hub":
-        from conference.hub import EmbeddedHub
+        from conference.hub import EmbeddedHub  # noqa: PLC0415 - only the engine measured
 
         engine: Any = EmbeddedHub(ice_servers=[], peer_timeout=30)
     else:
-        from bench.conference_stock import StockHub
+        from bench.conference_stock import StockHub  # noqa: PLC0415
 
         engine = StockHub()
     listener = Listener(("127.0.0.1", 0), authkey=AUTHKEY)
@@ -93,12 +94,20 @@ async def _wait(event: Any) -> None:
 
 
 async def _client(address: Any, plan: dict[str, Any], phases: dict[str, Any], results: Any) -> None:
-    from bench.conference_sites import SiteClient, encode_clip, encode_silence
+    from bench.conference_sites import (  # noqa: PLC0415 - aiortc in the client only
+        SiteClient,
+        encode_clip,
+        encode_silence,
+    )
 
     sites = SiteClient(address, AUTHKEY)
     opus = encode_silence()
-    clips = {size: encode_clip(*size, FPS, kbps) for size, kbps in (((320, 240), 250), ((640, 360), 700))}
-    await asyncio.gather(*(sites.publish(site, clips[size], FPS, opus) for site, size in plan["publish"]))
+    clips = {
+        size: encode_clip(*size, FPS, kbps) for size, kbps in (((320, 240), 250), ((640, 360), 700))
+    }
+    await asyncio.gather(
+        *(sites.publish(site, clips[size], FPS, opus) for site, size in plan["publish"])
+    )
     results.put(("published", None))
     await _wait(phases["subscribe"])
     for site, source in plan["subscribe"]:
@@ -181,10 +190,8 @@ def run(kind: str, name: str, args: argparse.Namespace) -> dict[str, Any]:
     phases["close"].set()
     for proc in clients:
         proc.join(30)
-    try:
+    with contextlib.suppress(EOFError, ConnectionError):
         ask("stop")
-    except (EOFError, ConnectionError):
-        pass
     server.join(10)
     return _figures(reports, (cpu1 - cpu0) / window, window, rss)
 
@@ -198,7 +205,9 @@ def _collect(results: Any, what: str, count: int) -> list[Any]:
     return got
 
 
-def _figures(reports: list[dict[str, Any]], cores: float, window: float, rss: float) -> dict[str, Any]:
+def _figures(
+    reports: list[dict[str, Any]], cores: float, window: float, rss: float
+) -> dict[str, Any]:
     fps = [n / window for r in reports for n in r["frames"].values()]
     first = [t for r in reports for t in r["first"].values()]
     never = [k for r in reports for k in r["never"]]
@@ -218,7 +227,9 @@ def _figures(reports: list[dict[str, Any]], cores: float, window: float, rss: fl
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sites", type=int, default=37)
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--window", type=float, default=20.0)
@@ -233,9 +244,14 @@ def main(argv: list[str] | None = None) -> None:
         for kind in args.engines.split(","):
             figures = run(kind, name, args)
             rows.append((name, kind, figures))
-            print(name, kind, {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}, flush=True)
+            print(
+                name,
+                kind,
+                {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()},
+                flush=True,
+            )
     if not args.no_readme:
-        from bench.conference_report import write_readme
+        from bench.conference_report import write_readme  # noqa: PLC0415
 
         write_readme(rows, args, argv)
 

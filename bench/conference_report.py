@@ -9,35 +9,45 @@ from typing import Any
 
 from bench.common import update_readme
 
-TARGETS = {"conference": "< 1.4 cores, ≥ 14 fps everywhere, first frame < 2 s", "class": "< 0.5 core"}
+TARGETS = {
+    "conference": "< 1.4 cores, ≥ 14 fps everywhere, first frame < 2 s",
+    "class": "< 0.5 core",
+}
 
 
-def write_readme(rows: list[tuple[str, str, dict[str, Any]]], args: argparse.Namespace, argv: list[str] | None) -> None:
+def write_readme(
+    rows: list[tuple[str, str, dict[str, Any]]], args: argparse.Namespace, argv: list[str] | None
+) -> None:
     command = " ".join([".venv/bin/python -m bench.conference", *(argv or [])])
     load = os.getloadavg()[0]
     lines = [
         "## Conference hub (bench/conference.py)",
         "",
-        f"Command: `{command}` · {os.cpu_count()} cores, {platform.python_version()}, "
-        f"load average at the end {load:.1f} (the machine is shared).",
-        f"Scale: conference {args.sites} sites, class 1 → {args.students}; window {args.window:.0f} s "
-        f"after {args.warmup:.0f} s warm-up; sites in {args.client_procs} client processes.",
+        f"Command: `{command}` · {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average at the end {load:.1f} "
+        "(the machine is shared).",
+        f"Scale: conference {args.sites} sites, class 1 → {args.students}; "
+        f"window {args.window:.0f} s after {args.warmup:.0f} s warm-up; "
+        f"sites in {args.client_procs} client processes.",
         "",
-        "| scenario | engine | server cores | fps min / median | loss | first frame median / max | no frame | server RSS |",
+        "| scenario | engine | server cores | fps min / median | loss "
+        "| first frame median / max | no frame | server RSS |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     cores: dict[tuple[str, str], float] = {}
     for name, kind, f in rows:
         cores[(name, kind)] = f["cores"]
+        engine = "hub (forwarding)" if kind == "hub" else "stock aiortc"
         lines.append(
-            f"| {name} | {'hub (forwarding)' if kind == 'hub' else 'stock aiortc'} | {f['cores']:.2f} | "
+            f"| {name} | {engine} | {f['cores']:.2f} | "
             f"{f['fps_min']:.1f} / {f['fps_median']:.1f} | {f['loss']:.2f} % | "
-            f"{f['first_median']:.2f} s / {f['first_max']:.2f} s | {f['never']} of {f['subscriptions']} | "
-            f"{f['rss_mb']:.0f} MB |"
+            f"{f['first_median']:.2f} s / {f['first_max']:.2f} s | "
+            f"{f['never']} of {f['subscriptions']} | {f['rss_mb']:.0f} MB |"
         )
     lines.append("")
     for name in TARGETS:
         hub, stock = cores.get((name, "hub")), cores.get((name, "stock"))
         if hub and stock:
-            lines.append(f"- {name}: stock aiortc uses **{stock / hub:.1f}×** the hub's CPU (target {TARGETS[name]}).")
+            ratio = f"**{stock / hub:.1f}×**"
+            lines.append(f"- {name}: stock aiortc uses {ratio} the hub's CPU ({TARGETS[name]}).")
     update_readme("conference", "\n".join(lines))

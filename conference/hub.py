@@ -177,6 +177,7 @@ class EmbeddedHub:
             if fanout is None:
                 fanout = source.fanouts[kind] = Fanout(kind, source.ask_keyframe)
             fanout.enabled = kind == "video" or room.audible is None or source.site in room.audible
+            fanout.rebase()
             forwarding.tap_receiver(transceiver.receiver, fanout.push)
             source.receivers[kind] = transceiver.receiver
 

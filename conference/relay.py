@@ -14,6 +14,7 @@ from av.packet import Packet
 from conference.forwarding import is_keyframe, to_packet
 
 QUEUE_FRAMES = {"video": 8, "audio": 25}  # about half a second each
+REBASE_GAP = {"video": 3000, "audio": 960}  # one frame at 30 fps, one 20 ms Opus frame
 
 
 class Outlet(MediaStreamTrack):
@@ -81,8 +82,21 @@ class Fanout:
         self.octets = 0
         self.first_frame_at: float | None = None
         self.last_frame_at: float | None = None
+        self._offset = 0
+        self._last_out: int | None = None
+        self._rebase = False
+
+    def rebase(self) -> None:
+        """A new publisher connection feeds this fanout (a reconnect): its clock starts
+        again at 0, so continue the receivers' timestamps from where they were."""
+        self._rebase = True
 
     def push(self, frame: JitterFrame) -> None:
+        if self._rebase and self._last_out is not None:
+            self._offset = self._last_out + REBASE_GAP[self.kind] - frame.timestamp
+        self._rebase = False
+        frame.timestamp += self._offset
+        self._last_out = frame.timestamp
         now = time.monotonic()
         self.frames += 1
         self.octets += len(frame.data)

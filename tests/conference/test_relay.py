@@ -51,3 +51,18 @@ def test_a_muted_fanout_forwards_nothing():
         assert outlet._queue.qsize() == 0 and fanout.frames == 1
 
     asyncio.run(scenario())
+
+
+def test_a_reconnected_publisher_continues_the_receivers_timestamps():
+    async def scenario() -> None:
+        fanout = Fanout("video", lambda: None)
+        outlet = fanout.outlet()
+        fanout.rebase()  # the first connection: nothing to continue from
+        fanout.push(JitterFrame(KEY, 0))
+        fanout.push(JitterFrame(DELTA, 90_000))
+        fanout.rebase()  # the site reconnects: its new clock starts at 0 again
+        fanout.push(JitterFrame(KEY, 0))
+        stamps = [(await outlet.recv()).pts for _ in range(3)]
+        assert stamps == [0, 90_000, 93_000]
+
+    asyncio.run(scenario())
