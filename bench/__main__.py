@@ -14,7 +14,7 @@ import socket
 import time
 from collections.abc import Callable
 
-from bench import follow_presenter, large_document, pdf_bombs, vote
+from bench import conference, follow_presenter, large_document, pdf_bombs, vote
 
 
 def postgres_up() -> bool:
@@ -42,6 +42,8 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
         ("large document", large_document.main, document + extra),
         ("PDF bombs", pdf_bombs.main, bombs + extra),
     ]
+    conference_small = ["--sites", "4", "--students", "3", "--window", "5"] if quick else []
+    runs.append(("conference hub", conference.main, conference_small + extra))
     if postgresql:
         runs[2:2] = [
             ("follow the presenter, 1 process, PostgreSQL", follow_presenter.main,

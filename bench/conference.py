@@ -213,8 +213,11 @@ def _figures(
     never = [k for r in reports for k in r["never"]]
     lost = sum(r["lost"] for r in reports)
     received = sum(r["received"] for r in reports)
+    delivered = sum(fps)
     return {
         "cores": cores,
+        "delivered_fps": delivered,
+        "ms_per_frame": 1000.0 * cores / delivered if delivered else float("nan"),
         "fps_min": min(fps) if fps else 0.0,
         "fps_median": statistics.median(fps) if fps else 0.0,
         "first_max": max(first) if first else float("nan"),

@@ -27,7 +27,7 @@ T = TypeVar("T")
 KINDS = ("video", "audio")
 CALL_TIMEOUT = 20.0
 SWEEP_SECONDS = 1.0
-PLI_INTERVAL = 1.0
+PLI_GAP = 0.25  # seconds between two keyframe requests to one publisher
 
 
 @dataclass(eq=False)
@@ -40,13 +40,26 @@ class Source:
     fanouts: dict[str, Fanout] = field(default_factory=dict)
     joined_at: float = field(default_factory=time.monotonic)
     last_pli: float = 0.0
+    pli_pending: bool = False
 
     def ask_keyframe(self) -> None:
-        now = time.monotonic()
+        """Ask the publisher for a keyframe (PLI), at most once per ``PLI_GAP``; a request
+        inside the gap is sent when the gap ends, so no new receiver waits for the next
+        periodic keyframe."""
+        if self.pli_pending:
+            return
+        wait = self.last_pli + PLI_GAP - time.monotonic()
+        if wait > 0:
+            self.pli_pending = True
+            asyncio.get_running_loop().call_later(wait, self._send_pli)
+        else:
+            self._send_pli()
+
+    def _send_pli(self) -> None:
+        self.pli_pending = False
         receiver = self.receivers.get("video")
-        recent = now - self.last_pli < PLI_INTERVAL / 4
-        if receiver is not None and not recent and forwarding.request_keyframe(receiver):
-            self.last_pli = now
+        if receiver is not None and forwarding.request_keyframe(receiver):
+            self.last_pli = time.monotonic()
 
 
 @dataclass(eq=False)
