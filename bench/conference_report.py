@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 from typing import Any
 
 from bench.common import update_readme
@@ -18,7 +19,8 @@ TARGETS = {
 def write_readme(
     rows: list[tuple[str, str, dict[str, Any]]], args: argparse.Namespace, argv: list[str] | None
 ) -> None:
-    command = " ".join([".venv/bin/python -m bench.conference", *(argv or [])])
+    given = sys.argv[1:] if argv is None else argv
+    command = " ".join([".venv/bin/python -m bench.conference", *given])
     load = os.getloadavg()[0]
     lines = [
         "## Conference hub (bench/conference.py)",

@@ -41,6 +41,7 @@ class Source:
     joined_at: float = field(default_factory=time.monotonic)
     last_pli: float = 0.0
     pli_pending: bool = False
+    published: bool = False  # it has sent media at least once (not only awaited)
 
     def ask_keyframe(self) -> None:
         """Ask the publisher for a keyframe (PLI), at most once per ``PLI_GAP``; a request
@@ -176,7 +177,7 @@ class EmbeddedHub:
         await self._negotiate(pc, offer)
         self._tap(room, source, pc)
         answer = await self._answer(pc)
-        old, source.pc = source.pc, pc
+        old, source.pc, source.published = source.pc, pc, True
         source.joined_at = time.monotonic()
         if old is not None:
             await old.close()

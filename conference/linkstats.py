@@ -55,7 +55,10 @@ async def _rtt(room: Room, site: str) -> float | None:
 
 async def site_stats(room: Room) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    sites = {s.site for s in room.sources.values()} | {k[0] for k in room.subscriptions}
+    # a site only awaited by receivers has not joined: it is left out
+    sites = {s.site for s in room.sources.values() if s.published} | {
+        k[0] for k in room.subscriptions
+    }
     for site in sorted(sites):
         source = room.sources.get(site)
         connected = (
