@@ -105,3 +105,23 @@ def test_two_sites_each_decode_the_others_video(site_page, conference_id):
     host.wait_for_timeout(1500)
     host.screenshot(path=str(SCREENSHOTS / "conference-host-tablet.png"), full_page=True)
     ward.screenshot(path=str(SCREENSHOTS / "conference-ward-phone.png"), full_page=True)
+
+
+def test_a_site_without_camera_permission_is_told_and_still_joins(page, live_server, tokens):
+    """The ordinary browser (no fake devices): camera access fails; the page says why
+    in Vietnamese and the site still joins to watch and listen."""
+    made = live_server.api(
+        "POST",
+        "/api/v1/conferences",
+        tokens("chutich"),
+        json={"title": "Hội nghị không camera", "host": "hue", "sites": ["phu-nhuan"]},
+    ).json()
+    ward = page("phone")
+    ward.goto("/login")
+    sign_in(ward, "chutich.phunhuan")
+    ward.wait_for_url(lambda url: "/login" not in url)
+    ward.goto(made["url"])
+    expect(ward.locator("#conf-status")).to_have_text("Đã kết nối")
+    expect(ward.locator("#conf-alert")).to_be_visible()
+    expect(ward.locator("#conf-alert")).to_contain_text("camera")
+    expect(ward.locator("#btn-mic")).to_be_disabled()
