@@ -66,6 +66,7 @@ class Receiver:
     def __init__(self) -> None:
         self.pc = RTCPeerConnection(NO_ICE_SERVERS)
         self.frames = 0
+        self.audio_frames = 0
         self.first_frame_at: float | None = None
         self.sizes: set[tuple[int, int]] = set()
         self.tasks: list[asyncio.Task[None]] = []
@@ -82,8 +83,16 @@ class Receiver:
         return self
 
     def _track(self, track: Any) -> None:
-        if track.kind == "video":
-            self.tasks.append(asyncio.ensure_future(self._count(track)))
+        count = self._count if track.kind == "video" else self._count_audio
+        self.tasks.append(asyncio.ensure_future(count(track)))
+
+    async def _count_audio(self, track: Any) -> None:
+        try:
+            while True:
+                await track.recv()
+                self.audio_frames += 1
+        except MediaStreamError:
+            return
 
     async def _count(self, track: Any) -> None:
         try:

@@ -166,3 +166,18 @@ def test_an_offer_without_vp8_or_opus_is_refused(hub):
         hub.publish(5, "hue", offer)
     assert refused.value.code == "no_codec"
     assert 5 not in hub.rooms or hub.rooms[5].sources["hue"].pc is None
+
+
+def test_a_wards_audio_reaches_others_only_when_it_has_the_floor(hub):
+    async def scenario() -> None:
+        await in_thread(hub.floor, 6, {"hue"})
+        ward = await publisher(hub, 6, "phu-nhuan")
+        host = await Receiver().start(hub, 6, "hue", "phu-nhuan")
+        assert await until(lambda: host.frames >= 30)
+        assert host.audio_frames == 0  # muted at the hub: nothing is sent
+        await in_thread(hub.floor, 6, {"hue", "phu-nhuan"})
+        assert await until(lambda: host.audio_frames >= 10)
+        await host.close()
+        await ward.close()
+
+    run(scenario())
