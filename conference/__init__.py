@@ -12,6 +12,7 @@ from conference import (
     sockets,
 )
 from conference.api import api
+from conference.cli import conference_server
 from conference.routes import bp
 from core.wiring import add_nav
 
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
     sockets.register()
+    app.cli.add_command(conference_server)
     add_nav(
         app,
         "conference.index",

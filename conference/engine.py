@@ -55,6 +55,12 @@ class MediaEngine(Protocol):
 
 def make_engine(app: Flask) -> MediaEngine:
     name = app.config.get("CONFERENCE_ENGINE", "embedded")
+    if name == "embedded" and app.config.get("CONFERENCE_SERVER"):
+        from conference.remote import RemoteEngine, authkey, parse_address  # noqa: PLC0415
+
+        return RemoteEngine(
+            parse_address(app.config["CONFERENCE_SERVER"]), authkey(app.config["SECRET_KEY"])
+        )
     if name == "embedded":
         from conference.hub import EmbeddedHub  # noqa: PLC0415 - aiortc loads on first use
 
