@@ -62,7 +62,9 @@ def encode_silence() -> bytes:
 class ClipTrack(MediaStreamTrack):
     """Sends pre-encoded packets at the clip's pace; ``want_key`` restarts the clip."""
 
-    def __init__(self, kind: str, packets: list[tuple[bytes, bool]], rate: int, step: int, every: float):
+    def __init__(
+        self, kind: str, packets: list[tuple[bytes, bool]], rate: int, step: int, every: float
+    ):
         super().__init__()
         self.kind, self.packets, self.rate, self.step, self.every = kind, packets, rate, step, every
         self.n = 0
@@ -107,7 +109,9 @@ class SiteClient:
     async def call(self, *request: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, self._call, *request)
 
-    async def publish(self, site: str, clip: list[tuple[bytes, bool]], fps: int, opus: bytes) -> None:
+    async def publish(
+        self, site: str, clip: list[tuple[bytes, bool]], fps: int, opus: bytes
+    ) -> None:
         pc = RTCPeerConnection(NO_ICE)
         video = ClipTrack("video", clip, 90000, 90000 // fps, 1 / fps)
         audio = ClipTrack("audio", [(opus, True)], 48000, 960, 0.02)

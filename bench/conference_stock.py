@@ -34,7 +34,9 @@ class StockHub:
     async def _publish(self, site: str, offer: str) -> str:
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.pcs.append(pc)
-        pc.on("track", lambda track: self.tracks.setdefault(site, {}).__setitem__(track.kind, track))
+        pc.on(
+            "track", lambda track: self.tracks.setdefault(site, {}).__setitem__(track.kind, track)
+        )
         await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
         await pc.setLocalDescription(await pc.createAnswer())
         return pc.localDescription.sdp

@@ -27,7 +27,7 @@ from aiortc import RTCRtpReceiver
 from aiortc.jitterbuffer import JitterFrame
 from av.packet import Packet
 
-SUPPORTED = ((1, 9), (1, 15))  # [low, high) — the range setup.cfg pins
+SUPPORTED = ((1, 14), (1, 15))  # [low, high) — the range setup.cfg pins
 _QUEUE_ATTRIBUTE = "_RTCRtpReceiver__decoder_queue"
 CLOCK_RATES = {"video": 90_000, "audio": 48_000}  # VP8 and Opus RTP clocks
 FORWARDED_CODECS = {"video": ("video/VP8", "video/rtx"), "audio": ("audio/opus",)}
