@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from bench import (
+    conference,
     enrollment_allocation,
     enrollment_opening,
     enrollment_results,
@@ -50,6 +51,8 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
         ("large document", large_document.main, document + extra),
         ("PDF bombs", pdf_bombs.main, bombs + extra),
     ]
+    conference_small = ["--sites", "4", "--students", "3", "--window", "5"] if quick else []
+    runs.append(("conference hub", conference.main, conference_small + extra))
     if postgresql:
         runs[2:2] = [
             ("follow the presenter, 1 process, PostgreSQL", follow_presenter.main,

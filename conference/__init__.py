@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from conference import (
+    models,  # noqa: F401 - registers the tables
+    sockets,
+)
+from conference.api import api
+from conference.cli import conference_server
 from conference.routes import bp
 from core.wiring import add_nav
 
 
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def configure(app: Flask) -> None:
+    """Engine settings: ICE servers (none by default: aiortc would otherwise reach a
+    public STUN server), and after how many silent seconds a peer counts as gone."""
+    app.config.setdefault(
+        "CONFERENCE_ICE_SERVERS", _list(os.environ.get("CONFERENCE_ICE_SERVERS", ""))
+    )
+    app.config.setdefault(
+        "CONFERENCE_PEER_TIMEOUT", float(os.environ.get("CONFERENCE_PEER_TIMEOUT", "10"))
+    )
+
+
 def init_app(app: Flask) -> None:
+    configure(app)
     app.register_blueprint(bp)
+    app.register_blueprint(api)
+    sockets.register()
+    app.cli.add_command(conference_server)
     add_nav(
-        app, "conference.index", _l("Hội nghị truyền hình"), "video",
+        app,
+        "conference.index",
+        _l("Hội nghị truyền hình"),
+        "video",
         ("chair", "secretary", "delegate", "clerk", "admin"),
     )

@@ -1,0 +1,85 @@
+"""City–ward video conferences (hội nghị truyền hình): a conference and its sites
+(điểm cầu), one of which is the host (city hall, điểm cầu chủ trì)."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Timestamped, enum_column
+from core.extensions import Model
+from core.models import Organization, User
+
+
+class ConferenceKind(enum.StrEnum):
+    CONFERENCE = "conference"  # hội nghị: host sees every site, wards see host + floor
+    CLASS = "class"  # lớp học: one teacher to many students
+
+
+class ConferenceStatus(enum.StrEnum):
+    OPEN = "open"
+    ENDED = "ended"
+
+
+class Conference(Timestamped, Model):
+    """A video conference between a host site and invited sites."""
+
+    __tablename__ = "conference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ConferenceKind] = mapped_column(
+        enum_column(ConferenceKind), default=ConferenceKind.CONFERENCE
+    )
+    status: Mapped[ConferenceStatus] = mapped_column(
+        enum_column(ConferenceStatus), default=ConferenceStatus.OPEN
+    )
+    # The meeting this conference carries (meetings uses conference, not the reverse).
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    created_by: Mapped[User] = relationship()
+    sites: Mapped[list[ConferenceSite]] = relationship(
+        back_populates="conference",
+        order_by="(ConferenceSite.is_host.desc(), ConferenceSite.position)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def host(self) -> ConferenceSite:
+        return next(site for site in self.sites if site.is_host)
+
+    @property
+    def floor(self) -> ConferenceSite | None:
+        return next((site for site in self.sites if site.has_floor), None)
+
+    def site_by_code(self, code: str) -> ConferenceSite | None:
+        return next((s for s in self.sites if s.organization.code == code), None)
+
+
+class ConferenceSite(Model):
+    """A site (điểm cầu): an organisation's meeting room taking part in a conference."""
+
+    __tablename__ = "conference_site"
+    __table_args__ = (UniqueConstraint("conference_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    is_host: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)  # its place in the host's grid
+    # The ward that has the floor (đang phát biểu); at most one per conference.
+    has_floor: Mapped[bool] = mapped_column(default=False)
+
+    conference: Mapped[Conference] = relationship(back_populates="sites")
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+    @property
+    def code(self) -> str:
+        return self.organization.code
