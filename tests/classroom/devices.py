@@ -17,15 +17,27 @@ from typing import Any
 
 import socketio
 
+from core import create_app
+from core.extensions import db
+from core.security import create_or_update_user, issue_token
 from tests.support import ROOT
 
 NS = "/classroom"
 WAIT = 10
 SCHOOL = "th-vinh-ninh"
 EVENTS = (
-    "page_changed", "stroke_drawn", "stroke_undone", "board_cleared", "pen_changed",
-    "poll_opened", "poll_results", "poll_closed", "poll_revealed", "hands_changed",
-    "attendance_changed", "lesson_status_changed",
+    "page_changed",
+    "stroke_drawn",
+    "stroke_undone",
+    "board_cleared",
+    "pen_changed",
+    "poll_opened",
+    "poll_results",
+    "poll_closed",
+    "poll_revealed",
+    "hands_changed",
+    "attendance_changed",
+    "lesson_status_changed",
 )
 
 
@@ -33,7 +45,11 @@ def make_students(server: Any, prefix: str, count: int) -> dict[str, str]:
     """Students of the demo school with an API token each: {username: token}."""
     result = subprocess.run(
         [sys.executable, "-m", "tests.classroom.devices", "make-students", prefix, str(count)],
-        cwd=ROOT, env=server.env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if result.returncode != 0:
         raise RuntimeError(result.stderr + result.stdout)
@@ -41,10 +57,6 @@ def make_students(server: Any, prefix: str, count: int) -> dict[str, str]:
 
 
 def _make_students(prefix: str, count: int) -> None:
-    from core import create_app
-    from core.extensions import db
-    from core.security import create_or_update_user, issue_token
-
     app = create_app()
     tokens: dict[str, str] = {}
     with app.app_context():
@@ -69,7 +81,10 @@ class Device:
         for event in EVENTS:
             self.client.on(event, functools.partial(self._receive, event), namespace=NS)
         self.client.connect(
-            url, namespaces=[NS], auth={"token": token}, transports=["websocket"],
+            url,
+            namespaces=[NS],
+            auth={"token": token},
+            transports=["websocket"],
             wait_timeout=WAIT,
         )
 

@@ -39,16 +39,24 @@ def devices(live_server, tokens):
 @pytest.fixture
 def live_lesson(live_server, tokens, roster) -> dict[str, Any]:
     teacher = tokens("giaovien")
-    body = {"school": SCHOOL, "name": f"4{uuid.uuid4().hex[:3]}", "grade": 4,
-            "teacher": "giaovien", "students": list(roster)}
+    body = {
+        "school": SCHOOL,
+        "name": f"4{uuid.uuid4().hex[:3]}",
+        "grade": 4,
+        "teacher": "giaovien",
+        "students": list(roster),
+    }
     response = live_server.api("POST", "/api/v1/classes", teacher, json=body)
     assert response.status_code == 201, response.text
     class_id = response.json()["id"]
-    response = live_server.api("POST", f"/api/v1/classes/{class_id}/lessons", teacher,
-                               json={"title": "Phân số"})
+    response = live_server.api(
+        "POST", f"/api/v1/classes/{class_id}/lessons", teacher, json={"title": "Phân số"}
+    )
     lesson_id = response.json()["id"]
     response = live_server.api(
-        "POST", f"/api/v1/lessons/{lesson_id}/materials", teacher,
+        "POST",
+        f"/api/v1/lessons/{lesson_id}/materials",
+        teacher,
         files={"file": ("phan-so.pdf", numbered_pdf(4, "Phân số"), "application/pdf")},
     )
     assert response.status_code == 201, response.text
@@ -65,9 +73,15 @@ def _join_all(devices, roster, lesson_id: int) -> list[Device]:
 
 
 def _stroke(doc: int, page: int, key: str, n: int = 5) -> dict[str, Any]:
-    return {"stroke": key, "document_id": doc, "page": page, "tool": "pen",
-            "color": "#dc2626", "width": 0.004,
-            "points": [[0.1 + i / 200, 0.2 + i / 300] for i in range(n)]}
+    return {
+        "stroke": key,
+        "document_id": doc,
+        "page": page,
+        "tool": "pen",
+        "color": "#dc2626",
+        "width": 0.004,
+        "points": [[0.1 + i / 200, 0.2 + i / 300] for i in range(n)],
+    }
 
 
 def test_slides_and_strokes_reach_every_student(devices, roster, live_lesson):
@@ -144,24 +158,37 @@ def test_intruder_from_another_class(devices, live_lesson, tokens):
     intruder = devices("hocsinh")
     intruder.refused("join", "lesson_not_found", lesson_id=live_lesson["id"])
     intruder.refused("draw_stroke", "not_joined", **_stroke(live_lesson["document_id"], 1, "z"))
-    intruder.refused("answer_poll", "not_joined", lesson_id=live_lesson["id"], poll_id=1,
-                     answer=["0"])
+    intruder.refused(
+        "answer_poll", "not_joined", lesson_id=live_lesson["id"], poll_id=1, answer=["0"]
+    )
 
 
-def test_poll_counts_arrive_on_a_timer_and_scores(devices, roster, live_lesson, live_server,
-                                                  tokens):
+def test_poll_counts_arrive_on_a_timer_and_scores(
+    devices, roster, live_lesson, live_server, tokens
+):
     lesson_id = live_lesson["id"]
     teacher = devices("giaovien")
     teacher.ok("join", lesson_id=lesson_id)
     students = _join_all(devices, roster, lesson_id)
-    poll = teacher.ok("open_poll", kind="single", question="1/2 + 1/4 = ?",
-                      options=["3/4", "2/6", "1/6"], correct=[0], seconds=120)
+    poll = teacher.ok(
+        "open_poll",
+        kind="single",
+        question="1/2 + 1/4 = ?",
+        options=["3/4", "2/6", "1/6"],
+        correct=[0],
+        seconds=120,
+    )
     for student in students:
         assert student.wait_for("poll_opened")["correct"] is None
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda pair: pair[1].ok(
-            "answer_poll", poll_id=poll["poll_id"], answer=[0 if pair[0] % 3 else 1]),
-            enumerate(students)))
+        list(
+            pool.map(
+                lambda pair: pair[1].ok(
+                    "answer_poll", poll_id=poll["poll_id"], answer=[0 if pair[0] % 3 else 1]
+                ),
+                enumerate(students),
+            )
+        )
     results = teacher.wait_for("poll_results", lambda d: d["answered"] == len(students))
     assert sum(results["counts"]) == len(students) and results["eligible"] == len(students)
     # a burst of answers is a handful of messages, not one per answer
@@ -172,8 +199,9 @@ def test_poll_counts_arrive_on_a_timer_and_scores(devices, roster, live_lesson, 
     assert revealed["correct"] == ["0"]
     students[1].wait_for("poll_revealed")
     students[1].refused("answer_poll", "poll_closed", poll_id=poll["poll_id"], answer=[0])
-    scores = live_server.api("GET", f"/api/v1/lessons/{lesson_id}/scores",
-                             tokens("giaovien")).json()
+    scores = live_server.api(
+        "GET", f"/api/v1/lessons/{lesson_id}/scores", tokens("giaovien")
+    ).json()
     assert sum(s["correct"] for s in scores) == sum(1 for i in range(len(students)) if i % 3)
 
 
@@ -200,14 +228,16 @@ def test_hands_and_attendance(devices, roster, live_lesson, live_server, tokens)
     assert by_user[students[5].username]["status"] == "present"
     teacher.ok("mark_attendance", user=students[5].username, status="late")
     teacher.refused("mark_attendance", "not_in_class", user="hocsinh", status="late")
-    listed = live_server.api("GET", f"/api/v1/lessons/{lesson_id}/attendance",
-                             tokens("giaovien")).json()
+    listed = live_server.api(
+        "GET", f"/api/v1/lessons/{lesson_id}/attendance", tokens("giaovien")
+    ).json()
     assert {s["user"]: s["status"] for s in listed}[students[5].username] == "late"
     # the reconnecting student is back, present, on the current slide
     name = students[4].username
     back = devices(name, roster[name])
     state = back.ok("join", lesson_id=lesson_id)
     assert state["page"] >= 1 and state["poll"] is None
-    listed = live_server.api("GET", f"/api/v1/lessons/{lesson_id}/attendance",
-                             tokens("giaovien")).json()
+    listed = live_server.api(
+        "GET", f"/api/v1/lessons/{lesson_id}/attendance", tokens("giaovien")
+    ).json()
     assert {s["user"]: s["status"] for s in listed}[name] == "present"
