@@ -111,11 +111,11 @@ def lesson_pack(lesson: Lesson) -> bytes:
     for material in lesson.materials:
         reader = PdfReader(io.BytesIO(files.read_bytes(material.sha256)))
         for number, page in enumerate(reader.pages, start=1):
+            added = writer.add_page(page)
             drawn = strokes.get((material.id, number))
             if drawn:
-                box = page.mediabox
-                page.merge_page(_overlay(float(box.width), float(box.height), drawn))
-            writer.add_page(page)
+                box = added.mediabox
+                added.merge_page(_overlay(float(box.width), float(box.height), drawn))
     lines = _poll_lines(lesson)
     if lines:
         issuer = lesson.school_class.school.name

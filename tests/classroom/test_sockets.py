@@ -84,7 +84,7 @@ def _stroke(doc: int, page: int, key: str, n: int = 5) -> dict[str, Any]:
     }
 
 
-def test_slides_and_strokes_reach_every_student(devices, roster, live_lesson):
+def test_slides_and_strokes_reach_every_student(devices, roster, live_lesson, live_server, tokens):
     lesson_id, doc = live_lesson["id"], live_lesson["document_id"]
     teacher = devices("giaovien")
     teacher.ok("join", lesson_id=lesson_id)
@@ -96,6 +96,11 @@ def test_slides_and_strokes_reach_every_student(devices, roster, live_lesson):
         assert student.wait_for("page_changed")["page"] == 2
         student.wait_for("stroke_drawn", lambda d: d["page"] == 2)
     assert not teacher.received("stroke_drawn")  # the sender draws locally
+    pack = live_server.api("GET", f"/api/v1/lessons/{lesson_id}/pack.pdf", tokens("hocsinh"))
+    assert pack.status_code == 404  # not in the class
+    pack = live_server.api("GET", f"/api/v1/lessons/{lesson_id}/pack.pdf", tokens("giaovien"))
+    assert pack.status_code == 200 and pack.content.startswith(b"%PDF")
+    assert b"/Contents" in pack.content
     # a late joiner lands on slide 2 with both batches of the stroke
     late = devices("hocsinh")
     state = late.refused("join", "lesson_not_found", lesson_id=lesson_id) and None
