@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from bench import follow_presenter, large_document, pdf_bombs, vote
+from bench import classroom as classroom_bench
 
 
 def postgres_up() -> bool:
@@ -41,6 +42,8 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
         ("vote", vote.main, voters + extra),
         ("large document", large_document.main, document + extra),
         ("PDF bombs", pdf_bombs.main, bombs + extra),
+        ("live lessons", classroom_bench.main,
+         (["--lessons", "1", "--students", "10", "--seconds", "3"] if quick else []) + extra),
     ]
     if postgresql:
         runs[2:2] = [

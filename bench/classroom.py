@@ -175,7 +175,7 @@ def run_sohoa(server: LiveServer, lessons: list[dict[str, Any]], seconds: float)
         clients += lesson["clients"]
     threads = [
         threading.Thread(target=_draw, args=(t, lesson, seconds, sends, True))
-        for t, lesson in zip(teachers, lessons)
+        for t, lesson in zip(teachers, lessons, strict=True)
     ]
     [t.start() for t in threads]
     [t.join() for t in threads]
@@ -187,7 +187,7 @@ def run_sohoa(server: LiveServer, lessons: list[dict[str, Any]], seconds: float)
 def _poll(teachers: list[socketio.Client], lessons: list[dict[str, Any]]) -> list[float]:
     """Every student answers at once; seconds from the last ack to the full tally."""
     delays = []
-    for teacher, lesson in zip(teachers, lessons):
+    for teacher, lesson in zip(teachers, lessons, strict=True):
         done = threading.Event()
         seen: dict[str, float] = {}
         total = len(lesson["clients"])
@@ -206,7 +206,9 @@ def _poll(teachers: list[socketio.Client], lessons: list[dict[str, Any]]) -> lis
         )
         acks: list[float] = []
 
-        def answer(client: socketio.Client, poll_id: int = poll["poll_id"]) -> None:
+        def answer(
+            client: socketio.Client, poll_id: int = poll["poll_id"], acks: list[float] = acks
+        ) -> None:
             ack = client.call(
                 "answer_poll", {"poll_id": poll_id, "answer": [0]}, namespace=NS, timeout=60
             )
@@ -248,7 +250,7 @@ def run_relay(lessons: list[dict[str, Any]], seconds: float):
         clients += teachers
         threads = [
             threading.Thread(target=_draw, args=(t, lesson, seconds, sends, False))
-            for t, lesson in zip(teachers, lessons)
+            for t, lesson in zip(teachers, lessons, strict=True)
         ]
         [t.start() for t in threads]
         [t.join() for t in threads]
@@ -295,8 +297,10 @@ def main(argv: list[str] | None = None) -> None:
         "",
         "| stroke → every student | p50 ms | p99 ms | batches | incomplete |",
         "| --- | --- | --- | --- | --- |",
-        f"| Sohoa `draw_stroke` | {ms(sohoa, 50):.1f} | {ms(sohoa, 99):.1f} | {len(sohoa)} | {missing} |",
-        f"| bare relay | {ms(relay, 50):.1f} | {ms(relay, 99):.1f} | {len(relay)} | {relay_missing} |",
+        f"| Sohoa `draw_stroke` | {ms(sohoa, 50):.1f} | {ms(sohoa, 99):.1f} | {len(sohoa)} "
+        f"| {missing} |",
+        f"| bare relay | {ms(relay, 50):.1f} | {ms(relay, 99):.1f} | {len(relay)} "
+        f"| {relay_missing} |",
         f"| ratio | {percentile(sohoa, 50) / percentile(relay, 50):.2f}× | "
         f"{percentile(sohoa, 99) / percentile(relay, 99):.2f}× | | |",
         "",
