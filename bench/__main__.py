@@ -14,8 +14,8 @@ import socket
 import time
 from collections.abc import Callable
 
-from bench import follow_presenter, large_document, pdf_bombs, vote
 from bench import classroom as classroom_bench
+from bench import follow_presenter, large_document, pdf_bombs, vote
 
 
 def postgres_up() -> bool:

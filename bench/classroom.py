@@ -16,6 +16,7 @@ the strokes drawn on it is rendered over HTTP.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import threading
 import time
@@ -267,6 +268,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
+    given = argv if argv is not None else sys.argv[1:]
     tmp = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
     server = LiveServer(tmp / "instance", f"sqlite:///{tmp / 'bench.sqlite'}")
     server.prepare()
@@ -290,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
     lines = [
         f"## Live lessons (classroom) — {today()}",
         "",
-        f"`{command_line('bench.classroom', argv or [])}` on {machine()}.",
+        f"`{command_line('bench.classroom', given)}` on {machine()}.",
         f"{args.lessons} concurrent lessons × (1 teacher + {args.students} students), one "
         f"`sohoa serve` process on SQLite, {args.seconds:.0f} s of drawing per lesson "
         f"(one batch of {POINTS_PER_BATCH} points per 40 ms, a slide turn every 10 batches).",
