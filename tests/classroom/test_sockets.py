@@ -246,3 +246,18 @@ def test_hands_and_attendance(devices, roster, live_lesson, live_server, tokens)
         "GET", f"/api/v1/lessons/{lesson_id}/attendance", tokens("giaovien")
     ).json()
     assert {s["user"]: s["status"] for s in listed}[name] == "present"
+
+
+def test_strokes_per_second_are_capped(devices, live_lesson):
+    lesson_id, doc = live_lesson["id"], live_lesson["document_id"]
+    teacher = devices("giaovien")
+    teacher.ok("join", lesson_id=lesson_id)
+
+    def send(i: int) -> dict[str, Any]:
+        return teacher.call("draw_stroke", **_stroke(doc, 1, f"r{i}", 2))
+
+    with ThreadPoolExecutor(8) as pool:
+        acks = list(pool.map(send, range(160)))
+    refused = [a for a in acks if not a["ok"]]
+    assert refused, "more than 40 batches a second were all accepted"
+    assert {a["error"]["code"] for a in refused} == {"too_many_strokes"}
