@@ -14,6 +14,7 @@ import socket
 import time
 from collections.abc import Callable
 
+from bench import classroom as classroom_bench
 from bench import (
     conference,
     enrollment_allocation,
@@ -50,6 +51,8 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
         ("vote", vote.main, voters + extra),
         ("large document", large_document.main, document + extra),
         ("PDF bombs", pdf_bombs.main, bombs + extra),
+        ("live lessons", classroom_bench.main,
+         (["--lessons", "1", "--students", "10", "--seconds", "3"] if quick else []) + extra),
     ]
     conference_small = ["--sites", "4", "--students", "3", "--window", "5"] if quick else []
     runs.append(("conference hub", conference.main, conference_small + extra))

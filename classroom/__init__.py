@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
+from classroom import (
+    models,  # noqa: F401 - registers the tables
+    sockets,
+)
+from classroom.api import api
 from classroom.routes import bp
+from classroom.services import place_confirmed_seat
+from core.signals import seat_confirmed
 from core.wiring import add_nav
+
+
+def _place_confirmed_seat(sender: Any, **seat: Any) -> None:
+    """Enrollment confirmed a seat: the child joins a class of the school (if one exists).
+    Runs inside the caller's transaction (it only flushes)."""
+    if current_app and seat.get("school"):
+        place_confirmed_seat(
+            seat["school"],
+            int(seat["grade"]),
+            seat["school_year"],
+            seat["full_name"],
+            seat["personal_id"],
+        )
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(api)
+    sockets.register()
+    seat_confirmed.connect(_place_confirmed_seat, weak=False)
     add_nav(
-        app, "classroom.index", _l("Lớp học thông minh"), "class",
+        app,
+        "classroom.index",
+        _l("Lớp học thông minh"),
+        "class",
         ("teacher", "student", "school_admin", "admin"),
     )

@@ -19,7 +19,6 @@ from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.signals import seat_confirmed
-from core.transaction import after_commit
 from enrollment.allocation import Entry, Result, Seats, allocate, frozen_hash, tier
 from enrollment.models import AllocationRun, Dossier, DossierStatus, EnrollmentRound
 from enrollment.notify import change_status
@@ -111,15 +110,12 @@ def confirm(dossier: Dossier) -> None:
     change_status(dossier, S.CONFIRMED)
     school = info.school_by_org(dossier.offered_school_id or 0)
     payload: dict[str, Any] = {
-        "school_code": school.code if school else None, "grade": info.grade,
+        "school": school.code if school else None, "grade": info.grade,
         "school_year": info.school_year, "full_name": dossier.full_name,
+        "personal_id": dossier.personal_id,
         "date_of_birth": dossier.date_of_birth.isoformat(), "dossier_code": dossier.code,
     }
-    after_commit(lambda: _hand_over(payload))
-
-
-def _hand_over(payload: dict[str, Any]) -> None:
-    """Tell whoever keeps school rosters (the classroom feature) about the child."""
+    # in the same transaction: the roster and the confirmation commit together
     seat_confirmed.send("enrollment", **payload)
 
 

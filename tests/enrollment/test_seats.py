@@ -74,7 +74,7 @@ def test_publish_offers_then_confirmation_hands_over_and_declines_pass_seats_on(
     yes = client.post(f"/api/v1/enrollment/applications/{first.code}/confirmation",
                       json={"date_of_birth": dob, "pin": pins[first.code]["pin"]})
     assert yes.status_code == 200 and yes.get_json()["status"] == "confirmed"
-    assert heard and heard[-1]["school_code"] == "th-phu-hoi" and heard[-1]["grade"] == 1
+    assert heard and heard[-1]["school"] == "th-phu-hoi" and heard[-1]["grade"] == 1
     second = offered[1]
     no = client.post(f"/api/v1/enrollment/applications/{second.code}/confirmation",
                      json={"date_of_birth": second.date_of_birth.isoformat(),

@@ -1,0 +1,238 @@
+"""Namespace ``/classroom``: the live lesson.
+
+Every event parses its payload with one schema, loads the caller's standing in the
+lesson once (``classroom.access.lesson_standing``), requires the right it needs and
+hands the standing to the rule; ``socket_event`` commits once and then publishes.
+Bursts (answers, joins, hands) go out through a coalescer, a few messages a second."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, session
+from flask_babel import gettext as _
+from flask_socketio import join_room, leave_room
+
+from classroom import board, polls, room
+from classroom.access import ClassRight, LessonStanding, lesson_standing
+from classroom.events import (
+    NAMESPACE,
+    Coalescer,
+    publish,
+    publish_teachers,
+    room_name,
+    teachers_room,
+)
+from classroom.models import Poll, PollStatus
+from classroom.schemas import (
+    AnswerIn,
+    AttendanceIn,
+    BoardPageIn,
+    HandIn,
+    InLesson,
+    JoinIn,
+    OpenPollIn,
+    PageIn,
+    PenIn,
+    PollRef,
+    StrokeIn,
+)
+from classroom.services import lesson_material
+from core import transaction
+from core.errors import DomainError
+from core.extensions import db, socketio
+from core.live_document import turn_page
+from core.models import User
+from core.realtime import AuthenticatedNamespace, connection_sid, socket_event
+from core.schemas import parse
+from core.transaction import after_commit
+
+RESULTS_INTERVAL = 0.25  # seconds: poll counts, at most four messages a second
+PRESENCE_INTERVAL = 0.5
+
+
+def _poll_message(poll_id: int) -> tuple[str, dict[str, Any], str] | None:
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.status != PollStatus.OPEN:
+        return None
+    return "poll_results", polls.results(poll), room_name(poll.lesson_id)
+
+
+def _hands_message(lesson_id: int) -> tuple[str, dict[str, Any], str]:
+    return "hands_changed", room.hands(lesson_id), room_name(lesson_id)
+
+
+poll_counts = Coalescer(RESULTS_INTERVAL, _poll_message)
+presence = Coalescer(PRESENCE_INTERVAL, room.attendance_message)
+hand_queue = Coalescer(RESULTS_INTERVAL, _hands_message)
+
+
+def _touch(coalescer: Coalescer, key: int) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    after_commit(lambda: coalescer.touch(app, key))
+
+
+def _in_lesson(user: User, data: InLesson, *rights: ClassRight) -> LessonStanding:
+    """The joined lesson (or the one named) and the caller's standing, checked."""
+    lesson_id = data.lesson_id or session.get("lesson_id")
+    if lesson_id is None:
+        raise DomainError("not_joined", _("Hãy vào tiết học trước (join)."), 409)
+    if session.get("lesson_id") != lesson_id:
+        raise DomainError("not_joined", _("Hãy vào tiết học trước (join)."), 409)
+    return lesson_standing(lesson_id, user, *rights)
+
+
+class ClassroomNamespace(AuthenticatedNamespace):
+    """Join, follow the teacher's slides, the whiteboard, polls, hands, attendance."""
+
+    @socket_event
+    def on_join(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        found = lesson_standing(parse(JoinIn, data).lesson_id, user)
+        lesson = found.the_lesson
+        previous = room.enter(found, connection_sid())
+        db.session.commit()  # the check-in is kept even if building the state fails
+        if previous is not None:
+            leave_room(room_name(previous))
+            leave_room(teachers_room(previous))
+        join_room(room_name(lesson.id))
+        if found.is_teacher:
+            join_room(teachers_room(lesson.id))
+        session["lesson_id"] = lesson.id
+        _touch(presence, lesson.id)
+        return room.room_state(found)
+
+    @socket_event
+    def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        left = room.leave(connection_sid())
+        session.pop("lesson_id", None)
+        if left is not None:
+            leave_room(room_name(left[0]))
+            leave_room(teachers_room(left[0]))
+            _touch(presence, left[0])
+        return {}
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        super().on_disconnect(reason)
+        transaction.begin()
+        left = room.leave(connection_sid())
+        transaction.commit()
+        if left is not None:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            presence.touch(app, left[0])
+
+    # -- slides ------------------------------------------------------------------------
+
+    @socket_event
+    def on_change_page(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(PageIn, data)
+        found = _in_lesson(user, request, ClassRight.TEACH)
+        lesson = found.the_lesson
+        material = lesson_material(lesson.id, request.document_id)
+        lesson.presenter_id = user.id  # any teacher of the class leads the slides
+        payload = turn_page(lesson, user, material.id, material.pages, request.page)
+        payload["strokes"] = board.strokes_on(lesson.id, material.id, payload["page"])
+        publish("page_changed", payload, lesson.id)
+        return payload
+
+    # -- whiteboard --------------------------------------------------------------------
+
+    @socket_event
+    def on_draw_stroke(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(StrokeIn, data)
+        found = _in_lesson(user, request)
+        payload = board.draw(found, request, connection_sid())
+        publish("stroke_drawn", payload, found.the_lesson.id, skip_sid=connection_sid())
+        return {"stroke": payload["stroke"]}
+
+    @socket_event
+    def on_undo_stroke(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        found = _in_lesson(user, parse(InLesson, data))
+        payload = board.undo(found)
+        publish("stroke_undone", payload, found.the_lesson.id)
+        return payload
+
+    @socket_event
+    def on_clear_board(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(BoardPageIn, data)
+        found = _in_lesson(user, request, ClassRight.TEACH)
+        payload = board.clear(found, request.document_id, request.page)
+        publish("board_cleared", payload, found.the_lesson.id)
+        return payload
+
+    @socket_event
+    def on_give_pen(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(PenIn, data)
+        found = _in_lesson(user, request, ClassRight.TEACH)
+        payload = room.give_pen(found, request.user)
+        publish("pen_changed", payload, found.the_lesson.id)
+        return payload
+
+    # -- hands -------------------------------------------------------------------------
+
+    @socket_event
+    def on_raise_hand(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        found = _in_lesson(user, parse(InLesson, data), ClassRight.LEARN)
+        room.raise_hand(found)
+        _touch(hand_queue, found.the_lesson.id)
+        return {}
+
+    @socket_event
+    def on_lower_hand(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(HandIn, data)
+        found = _in_lesson(user, request)
+        room.lower_hand(found, request.user)
+        _touch(hand_queue, found.the_lesson.id)
+        return {}
+
+    # -- polls -------------------------------------------------------------------------
+
+    @socket_event
+    def on_open_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(OpenPollIn, data)
+        found = _in_lesson(user, request, ClassRight.TEACH)
+        payload = polls.open_poll(found, request)
+        publish("poll_opened", payload, found.the_lesson.id)
+        return payload
+
+    @socket_event
+    def on_answer_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(AnswerIn, data)
+        found = _in_lesson(user, request, ClassRight.LEARN)
+        payload = polls.answer_poll(found, request.poll_id, request.answer)
+        _touch(poll_counts, request.poll_id)
+        return payload
+
+    @socket_event
+    def on_close_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(PollRef, data)
+        found = _in_lesson(user, request, ClassRight.TEACH)
+        payload = polls.close_poll(found, request.poll_id)
+        publish("poll_closed", payload, found.the_lesson.id)
+        return payload
+
+    @socket_event
+    def on_reveal_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(PollRef, data)
+        found = _in_lesson(user, request, ClassRight.TEACH)
+        payload = polls.reveal(found, request.poll_id)
+        publish("poll_revealed", payload, found.the_lesson.id)
+        return payload
+
+    # -- attendance --------------------------------------------------------------------
+
+    @socket_event
+    def on_mark_attendance(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        request = parse(AttendanceIn, data)
+        found = _in_lesson(user, request, ClassRight.TEACH)
+        room.mark_attendance(found, request.user, request.status, request.note)
+        students = room.attendance(found.the_lesson)
+        publish_teachers(
+            "attendance_changed",
+            {"lesson_id": found.the_lesson.id, "students": students},
+            found.the_lesson.id,
+        )
+        return {"students": students}
+
+
+def register() -> None:
+    socketio.on_namespace(ClassroomNamespace(NAMESPACE))
