@@ -1,7 +1,7 @@
 """enrollment: rounds, schools, priority groups, dossiers, choices, history, files, outbox, allocations
 
 Revision ID: 1194bf45832a
-Revises: 640f56b59727
+Revises: 7e51a9c0b2d4
 Create Date: 2026-12-01 00:47:02.673841
 
 """
@@ -13,7 +13,7 @@ import core.db
 
 # revision identifiers, used by Alembic.
 revision = '1194bf45832a'
-down_revision = '640f56b59727'
+down_revision = '7e51a9c0b2d4'
 branch_labels = None
 depends_on = None
 

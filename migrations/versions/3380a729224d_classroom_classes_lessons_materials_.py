@@ -1,7 +1,7 @@
 """classroom classes lessons materials board polls hands attendance
 
 Revision ID: 3380a729224d
-Revises: 640f56b59727
+Revises: b7c41e9d2a10
 Create Date: 2026-12-01 00:58:03.907278
 
 """
@@ -13,7 +13,7 @@ import core.db
 
 # revision identifiers, used by Alembic.
 revision = '3380a729224d'
-down_revision = '640f56b59727'
+down_revision = 'b7c41e9d2a10'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """conference: city-ward video conferences and their sites
 
 Revision ID: b7c41e9d2a10
-Revises: 640f56b59727
+Revises: 1194bf45832a
 Create Date: 2026-12-01 00:50:00.000000
 
 """
@@ -12,7 +12,7 @@ import core.db
 
 # revision identifiers, used by Alembic.
 revision = 'b7c41e9d2a10'
-down_revision = '640f56b59727'
+down_revision = '1194bf45832a'
 branch_labels = None
 depends_on = None
 
