@@ -111,7 +111,8 @@ def confirm(dossier: Dossier) -> None:
     school = info.school_by_org(dossier.offered_school_id or 0)
     payload: dict[str, Any] = {
         "school": school.code if school else None, "grade": info.grade,
-        "school_year": info.school_year, "full_name": dossier.full_name,
+        "school_year": f"{info.school_year}-{info.school_year + 1}",
+        "full_name": dossier.full_name,
         "personal_id": dossier.personal_id,
         "date_of_birth": dossier.date_of_birth.isoformat(), "dossier_code": dossier.code,
     }

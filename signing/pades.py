@@ -27,6 +27,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from core.aio import outside_loop
 from signing import keys
 from signing.models import SigningKey
 from signing.render import serif_fonts
@@ -181,5 +182,5 @@ def sign_pdf(
         stamp_style=stamp_style(placement.text, placement.seal, placement.organisation),
         new_field_spec=spec,
     )
-    out = pdf_signer.sign_pdf(writer, in_place=False)
+    out = outside_loop(pdf_signer.sign_pdf, writer, in_place=False)  # pyHanko runs asyncio
     return out.getvalue()

@@ -18,6 +18,7 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 
+from core.aio import outside_loop
 from core.i18n import to_local
 from signing import keys
 from signing.pades import validation_context
@@ -166,7 +167,9 @@ def _check(
     embedded: Any, context: Any, revocations: dict[tuple[str, int], datetime]
 ) -> SignatureReport:
     try:
-        status = validate_pdf_signature(embedded, signer_validation_context=context)
+        status = outside_loop(
+            validate_pdf_signature, embedded, signer_validation_context=context
+        )
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError):
         report = SignatureReport(embedded.field_name, "", None, False, False, False, None)
         _judge(report, None)

@@ -52,6 +52,8 @@ EVERY_ROUTE = [
     ("GET", "/api/v1/meetings/{meeting_id}/minutes"),
     ("PUT", "/api/v1/meetings/{meeting_id}/minutes"),
     ("GET", "/api/v1/meetings/{meeting_id}/minutes.pdf"),
+    ("GET", "/api/v1/meetings/{meeting_id}/minutes/signatures"),
+    ("POST", "/api/v1/meetings/{meeting_id}/minutes/signatures"),
     ("GET", "/api/v1/tasks"),
     ("POST", "/api/v1/tasks/{task_id}/done"),
 ]

@@ -53,6 +53,6 @@ def test_minutes_pdf_is_named_the_same_way(client, h, api_meeting):
     meeting = api_meeting()
     response = client.get(f"/api/v1/meetings/{meeting['id']}/minutes.pdf", headers=h("thuky"))
     assert response.status_code == 200
-    name = f"bien-ban-{meeting['id']}.pdf"
+    name = f"bien-ban-{meeting['id']}-du-thao.pdf"  # the draft until a version is signed
     assert filenames(response.headers["Content-Disposition"]) == (name, name)
     assert response.headers["Cache-Control"] == "private, no-store"
