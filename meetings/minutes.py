@@ -77,6 +77,9 @@ def _vote_line(vote: dict[str, Any]) -> str:
     return (
         f"   - Biểu quyết ({kind}): {vote['question']} — đồng ý {vote['yes']}, "
         f"không đồng ý {vote['no']}, không biểu quyết {vote['abstain']} / {vote['eligible']} có mặt"
+        f" / {vote['members']} thành viên; điều kiện thông qua: {vote['pass_rule']}"
+        f"{'' if vote['quorum_met'] is not False else ' (mở khi chưa đủ số lượng)'}"
+        f" — {'thông qua' if vote['passed'] else 'không thông qua'}"
     )
 
 

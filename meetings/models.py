@@ -58,6 +58,11 @@ class VoteStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class PassBase(enum.StrEnum):
+    MEMBERS = "members"  # quá nửa tổng số thành viên
+    PRESENT = "present"  # quá nửa số thành viên có mặt
+
+
 class VoteChoice(enum.StrEnum):
     YES = "yes"  # đồng ý
     NO = "no"  # không đồng ý
@@ -264,7 +269,10 @@ class Vote(Model):
     yes_count: Mapped[int] = mapped_column(default=0)
     no_count: Mapped[int] = mapped_column(default=0)
     abstain_count: Mapped[int] = mapped_column(default=0)
-    eligible: Mapped[int | None]
+    eligible: Mapped[int | None]  # present when the vote closed
+    members: Mapped[int | None]  # the whole membership when the vote opened
+    pass_base: Mapped[PassBase | None] = mapped_column(enum_column(PassBase))
+    quorum_met: Mapped[bool | None]  # whether a quorum was present when it opened
 
 
 class VoteParticipation(Model):

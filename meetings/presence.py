@@ -19,9 +19,11 @@ from meetings.models import (
     CheckInMethod,
     Meeting,
     MeetingConnection,
+    MeetingKind,
     MeetingStatus,
     Participant,
 )
+from meetings.quorum import quorum
 from meetings.services import require_not_ended
 from meetings.shapes import participant_dict
 
@@ -94,6 +96,18 @@ def present_count(meeting_id: int) -> int:
     )
 
 
+def member_count(meeting_id: int) -> int:
+    """The whole membership: everyone invited as chair, secretary or delegate."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.meeting_id == meeting_id)
+        )
+        or 0
+    )
+
+
 def presence_change(meeting_id: int, user_id: int) -> dict[str, Any]:
     """The ``presence_changed`` event: one participant's new state and the counts.
 
@@ -109,10 +123,14 @@ def presence_change(meeting_id: int, user_id: int) -> dict[str, Any]:
         .select_from(MeetingConnection)
         .where(MeetingConnection.meeting_id == meeting_id, MeetingConnection.user_id == user_id)
     )
-    total = db.session.scalar(
-        select(func.count()).select_from(Participant).where(Participant.meeting_id == meeting_id)
-    )
-    change: dict[str, Any] = {"present": present_count(meeting_id), "total": total}
+    total = member_count(meeting_id)
+    present = present_count(meeting_id)
+    kind = db.session.scalar(select(Meeting.kind).where(Meeting.id == meeting_id))
+    change: dict[str, Any] = {
+        "present": present,
+        "total": total,
+        "quorum": quorum(kind or MeetingKind.REGULAR, total, present),
+    }
     if participant is not None:
         change |= participant_dict(participant, online=bool(online))
     return change
@@ -127,7 +145,12 @@ def presence(meeting: Meeting) -> dict[str, Any]:
     )
     people = [participant_dict(p, online=p.user_id in online) for p in meeting.participants]
     present = sum(1 for p in meeting.participants if p.attendance == Attendance.PRESENT)
-    return {"participants": people, "present": present, "total": len(people)}
+    return {
+        "participants": people,
+        "present": present,
+        "total": len(people),
+        "quorum": quorum(meeting.kind, len(people), present),
+    }
 
 
 def record_attendance(

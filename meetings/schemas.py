@@ -205,6 +205,7 @@ class OpenVoteIn(InRoom):
     question: Annotated[str, Field(min_length=1, max_length=500), NoNul]
     agenda_item_id: OptionalRowId = None
     secret: Flag = False
+    despite_no_quorum: Flag = False  # the chair was warned and opens it anyway
 
 
 class BallotIn(InRoom):

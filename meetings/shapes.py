@@ -16,9 +16,11 @@ from meetings.models import (
     Guest,
     Meeting,
     Participant,
+    PassBase,
     Vote,
     VoteStatus,
 )
+from meetings.quorum import passed, rule_text, share
 
 
 def iso(value: Any) -> str | None:
@@ -137,7 +139,13 @@ def vote_result(vote: Vote) -> dict[str, Any]:
         "no": vote.no_count,
         "abstain": vote.abstain_count,
         "eligible": vote.eligible,
-        "passed": vote.eligible is not None and vote.yes_count * 2 > vote.eligible,
+        "members": vote.members,
+        "pass_base": vote.pass_base or PassBase.MEMBERS,
+        "pass_rule": rule_text(vote),
+        "quorum_met": vote.quorum_met,
+        "share_of_members": share(vote.yes_count, vote.members),
+        "share_of_present": share(vote.yes_count, vote.eligible),
+        "passed": passed(vote),
     }
 
 

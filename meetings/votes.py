@@ -26,7 +26,8 @@ from meetings.models import (
     VoteParticipation,
     VoteStatus,
 )
-from meetings.presence import present_count
+from meetings.presence import member_count, present_count
+from meetings.quorum import quorum
 from meetings.schemas import OpenVoteIn
 from meetings.services import get_agenda_item
 from meetings.shapes import vote_result
@@ -69,8 +70,18 @@ def open_vote(chair: MeetingStanding, data: OpenVoteIn) -> dict[str, Any]:
     item_id = meeting.current_agenda_item_id
     if data.agenda_item_id is not None:
         item_id = get_agenda_item(meeting, data.agenda_item_id).id
+    members = member_count(meeting.id)
+    now = quorum(meeting.kind, members, present_count(meeting.id))
+    if not now["met"] and not data.despite_no_quorum:
+        raise _no_quorum(now)
     vote = Vote(
-        meeting_id=meeting.id, agenda_item_id=item_id, question=data.question, secret=data.secret
+        meeting_id=meeting.id,
+        agenda_item_id=item_id,
+        question=data.question,
+        secret=data.secret,
+        members=members,
+        pass_base=now["pass_base"],
+        quorum_met=now["met"],
     )
     db.session.add(vote)
     db.session.flush()
@@ -79,7 +90,12 @@ def open_vote(chair: MeetingStanding, data: OpenVoteIn) -> dict[str, Any]:
         chair.user.id,
         "vote",
         vote.id,
-        {"meeting": meeting.id, "question": vote.question, "secret": vote.secret},
+        {
+            "meeting": meeting.id,
+            "question": vote.question,
+            "secret": vote.secret,
+            "quorum": {k: now[k] for k in ("members", "present", "required", "met")},
+        },
     )
     return {
         "vote_id": vote.id,
@@ -87,6 +103,21 @@ def open_vote(chair: MeetingStanding, data: OpenVoteIn) -> dict[str, Any]:
         "secret": vote.secret,
         "agenda_item_id": vote.agenda_item_id,
     }
+
+
+def _no_quorum(now: dict[str, Any]) -> Conflict:
+    """The chair's warning: a vote without a quorum cannot decide (they may still open it)."""
+    return Conflict(
+        "no_quorum",
+        _l(
+            "Chưa đủ số thành viên cần thiết: có mặt %(present)s/%(members)s, cần ít nhất "
+            "%(required)s. Biểu quyết lúc này sẽ được ghi là không đủ số lượng.",
+            present=now["present"],
+            members=now["members"],
+            required=now["required"],
+        ),
+        quorum=now,
+    )
 
 
 def get_vote(meeting_id: int, vote_id: int) -> Vote:
@@ -129,6 +160,8 @@ def close_vote(chair: MeetingStanding, vote_id: int) -> dict[str, Any]:
     db.session.refresh(vote)
     vote.status, vote.closed_at = VoteStatus.CLOSED, utcnow()
     vote.eligible = present_count(chair.meeting.id)
+    if vote.members is None:  # opened before votes kept their rule
+        vote.members = member_count(chair.meeting.id)
     db.session.flush()
     result = vote_result(vote)
     audit.record("vote.closed", chair.user.id, "vote", vote.id, result)

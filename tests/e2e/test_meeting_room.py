@@ -24,6 +24,13 @@ DOC = "#live-document"
 RECONNECT_TIMEOUT_MS = 25_000
 
 
+def accept_quorum_warning(page: Page) -> list[str]:
+    """Without a quorum the chair is warned before a vote opens and may open it anyway."""
+    warnings: list[str] = []
+    page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.accept()))
+    return warnings
+
+
 def _at(hour: int) -> str:
     day = datetime.now(VN_TZ).date() + timedelta(days=1)
     return datetime(day.year, day.month, day.day, hour).isoformat()
@@ -128,9 +135,11 @@ def test_delegate_follows_presenter_browses_away_and_votes(page, live_server, me
     # The chair opens a vote; the delegate's room switches to it.
     chair.locator("#tab-vote").click()
     chair.fill("#vote-question-input", "Thông qua tài liệu kiểm thử")
+    warnings = accept_quorum_warning(chair)
     chair.locator("#vote-open-submit").click()
     expect(chair.locator("#vote-question")).to_have_text("Thông qua tài liệu kiểm thử")
     expect(chair.locator("#vote-tally-text")).to_have_text("Đã biểu quyết 0/2")
+    assert all("Chưa đủ số thành viên" in message for message in warnings)
 
     expect(delegate.locator("#vote-open")).to_be_visible()
     expect(delegate.locator("#vote-question")).to_have_text("Thông qua tài liệu kiểm thử")
@@ -245,6 +254,7 @@ def test_room_runs_without_script_errors(page, meeting):
     # A vote: opened by the chair, cast by the delegate, closed, the result on both screens.
     chair.locator("#tab-vote").click()
     chair.fill("#vote-question-input", "Thông qua chương trình họp")
+    accept_quorum_warning(chair)
     chair.locator("#vote-open-submit").click()
     delegate.get_by_role("button", name="Đồng ý", exact=True).click()
     expect(chair.locator("#vote-tally-text")).to_have_text("Đã biểu quyết 1/2")

@@ -141,7 +141,9 @@ def test_a_device_moving_to_another_meeting_leaves_the_first(demo):
 
 def test_presence_change_of_someone_not_invited_has_only_the_counts(demo):
     meeting = started()
-    assert presence.presence_change(meeting.id, user("vanthu").id) == {"present": 0, "total": 4}
+    change = presence.presence_change(meeting.id, user("vanthu").id)
+    assert set(change) == {"present", "total", "quorum"}
+    assert (change["present"], change["total"], change["quorum"]["required"]) == (0, 4, 3)
 
 
 # -- the door QR -------------------------------------------------------------------------

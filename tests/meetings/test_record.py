@@ -114,7 +114,10 @@ def test_meeting_record_has_everything(demo):
     assert (vote["yes"], vote["no"], vote["abstain"], vote["eligible"], vote["status"]) == (
         2, 0, 1, 3, "closed",
     )
-    assert vote["passed"] is True
+    # a regular meeting decides on its whole membership: 2 of 4 members is not more than half
+    assert vote["passed"] is False
+    assert (vote["members"], vote["share_of_members"], vote["share_of_present"]) == (4, 50.0, 66.7)
+    assert vote["pass_base"] == "members"
     (conclusion,) = data["conclusions"]
     assert conclusion["tasks"][0]["organization"] == "phu-nhuan"
     assert conclusion["tasks"][0]["deadline"] == "2027-01-15"

@@ -84,7 +84,13 @@ def test_open_vote_counts_and_stores_choices(demo):
         "no": 1,
         "abstain": 0,
         "eligible": 4,
-        "passed": False,  # 2 of 4 present is not more than half
+        "members": 5,
+        "pass_base": "members",
+        "pass_rule": "quá nửa tổng số thành viên tán thành",
+        "quorum_met": True,  # 4 of 5 present, 4 needed
+        "share_of_members": 40.0,
+        "share_of_present": 50.0,
+        "passed": False,  # 2 of 5 members is not more than half
     }
     raises("vote_already_closed", 409, close, meeting, vote_id)
     raises("vote_closed", 409, cast, meeting, "daibieu.phunhuan", vote_id, "yes")
@@ -152,7 +158,8 @@ def test_secret_vote_keeps_no_link_from_voter_to_choice(demo):
     recorded = record.meeting_record(meeting)["votes"]
     assert set(recorded[0]) == {
         "vote_id", "question", "secret", "yes", "no", "abstain", "eligible", "passed",
-        "status", "closed", "agenda_item", "agenda_item_id",
+        "status", "closed", "agenda_item", "agenda_item_id", "members", "pass_base", "pass_rule",
+        "quorum_met", "share_of_members", "share_of_present",
     }
 
 

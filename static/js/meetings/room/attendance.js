@@ -18,7 +18,7 @@ function markAttendance(user, status, reason = null) {
 function mergePresence(change) {
   const list = state.presence.participants.slice();
   if (change.user) {
-    const { present, total, ...person } = change;
+    const { present, total, quorum, ...person } = change;
     const i = list.findIndex((p) => p.user === person.user);
     if (i >= 0) list[i] = { ...list[i], ...person };
     else list.push(person);
@@ -27,6 +27,7 @@ function mergePresence(change) {
     participants: list,
     present: change.present ?? state.presence.present,
     total: change.total ?? state.presence.total,
+    quorum: change.quorum ?? state.presence.quorum,
   };
 }
 
@@ -34,7 +35,12 @@ function mergePresence(change) {
 export function applyPresence(presence) {
   if (!presence) return;
   state.presence = Array.isArray(presence.participants)
-    ? { participants: presence.participants, present: presence.present, total: presence.total }
+    ? {
+        participants: presence.participants,
+        present: presence.present,
+        total: presence.total,
+        quorum: presence.quorum,
+      }
     : mergePresence(presence);
   const mine = state.presence.participants.find((p) => p.user === ME.user);
   if (mine) state.attendance = mine.attendance;
@@ -42,11 +48,27 @@ export function applyPresence(presence) {
   renderVote();
 }
 
-function renderSummary({ participants, present, total }) {
+/** The live quorum: met (green) or how many more are needed (amber). */
+function quorumBadge(quorum) {
+  if (!quorum || !quorum.required) return null;
+  const met = quorum.present >= quorum.required;
+  const text = met
+    ? fmt(T.quorumMet, { required: quorum.required })
+    : fmt(T.quorumMissing, { required: quorum.required, missing: quorum.required - quorum.present });
+  return h('span', { class: `badge ${met ? 'badge-ok' : 'badge-warn'}`, id: 'quorum-badge', dataset: { met: met ? '1' : '0' } }, text);
+}
+
+function renderSummary({ participants, present, total, quorum }) {
   const online = participants.filter((p) => p.online).length;
   $('#attendance-summary').replaceChildren(
     h('div', { class: 'summary-big' }, h('strong', {}, `${present}`), h('span', {}, `/${total}`)),
-    h('div', { class: 'summary-text' }, h('strong', {}, fmt(T.presentCount, { present, total })), h('small', {}, fmt(T.onlineCount, { n: online }))),
+    h(
+      'div',
+      { class: 'summary-text' },
+      h('strong', {}, fmt(T.presentCount, { present, total })),
+      h('small', {}, fmt(T.onlineCount, { n: online })),
+      quorumBadge(quorum),
+    ),
   );
   const badge = $('#badge-attendance');
   badge.hidden = !total;

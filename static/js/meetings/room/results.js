@@ -14,6 +14,17 @@ function resultRow(key, label, count, eligible) {
   );
 }
 
+const percent = (value) => `${String(value).replace(/\.0$/, '')}%`;
+
+/** The rule applied and the share of agreement among all members and among those present. */
+function ruleLine(result) {
+  const parts = [fmt(T.passRule, { rule: result.pass_rule })];
+  if (result.share_of_members != null) parts.push(fmt(T.shareOfMembers, { share: percent(result.share_of_members) }));
+  if (result.share_of_present != null) parts.push(fmt(T.shareOfPresent, { share: percent(result.share_of_present) }));
+  if (result.quorum_met === false) parts.push(T.openedWithoutQuorum);
+  return parts.join(' · ');
+}
+
 function resultCard(result, latest) {
   const eligible = Number(result.eligible) || 0;
   const notVoted = Math.max(0, eligible - result.yes - result.no - result.abstain);
@@ -36,6 +47,7 @@ function resultCard(result, latest) {
       notVoted ? resultRow('none', T.notVoted, notVoted, eligible) : null,
     ),
     h('small', { class: 'result-foot' }, fmt(T.eligible, { n: eligible })),
+    result.pass_rule ? h('small', { class: 'result-foot result-rule' }, ruleLine(result)) : null,
   );
 }
 

@@ -130,12 +130,22 @@ function openVote(form) {
     return;
   }
   const data = { question, secret: $('#vote-secret-input').checked, agenda_item_id: state.agendaItemId };
-  whileBusy($('#vote-open-submit'), () => request('open_vote', data))
-    .then((ack) => {
-      form.reset();
-      onVoteOpened(ack, { fromMe: true });
-    })
-    .catch(() => {});
+  const opened = (ack) => {
+    form.reset();
+    onVoteOpened(ack, { fromMe: true });
+  };
+  whileBusy($('#vote-open-submit'), () => request('open_vote', data, { quiet: true }))
+    .then(opened)
+    .catch((err) => {
+      if (err.code !== 'no_quorum') {
+        const fallback = err.message === 'offline' ? T.offlineAction : T.timeout;
+        toast(err.code ? err.message : fallback, 'error');
+        return;
+      }
+      // the chair is warned: without a quorum the vote cannot decide; they may still open it
+      if (!window.confirm(`${err.message}\n\n${T.openWithoutQuorum}`)) return;
+      request('open_vote', { ...data, despite_no_quorum: true }).then(opened).catch(() => {});
+    });
 }
 
 /** The close button asks for a second tap within a few seconds. */
