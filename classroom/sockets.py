@@ -7,7 +7,8 @@ Bursts (answers, joins, hands) go out through a coalescer, a few messages a seco
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app, session
 from flask_babel import gettext as _
@@ -49,6 +50,7 @@ from core.transaction import after_commit
 
 RESULTS_INTERVAL = 0.25  # seconds: poll counts, at most four messages a second
 PRESENCE_INTERVAL = 0.5
+P = TypeVar("P", bound=InLesson)
 
 
 def _poll_message(poll_id: int) -> tuple[str, dict[str, Any], str] | None:
@@ -75,11 +77,27 @@ def _touch(coalescer: Coalescer, key: int) -> None:
 def _in_lesson(user: User, data: InLesson, *rights: ClassRight) -> LessonStanding:
     """The joined lesson (or the one named) and the caller's standing, checked."""
     lesson_id = data.lesson_id or session.get("lesson_id")
-    if lesson_id is None:
-        raise DomainError("not_joined", _("Hãy vào tiết học trước (join)."), 409)
-    if session.get("lesson_id") != lesson_id:
+    if lesson_id is None or session.get("lesson_id") != lesson_id:
         raise DomainError("not_joined", _("Hãy vào tiết học trước (join)."), 409)
     return lesson_standing(lesson_id, user, *rights)
+
+
+def _act(
+    user: User,
+    data: dict[str, Any],
+    schema: type[P],
+    rights: tuple[ClassRight, ...],
+    event: str,
+    rule: Callable[[LessonStanding, P], dict[str, Any]],
+) -> dict[str, Any]:
+    """The shape of most lesson events (as in the meeting room): parse the payload, load
+    and check the standing, apply the rule, tell the lesson after the commit, answer with
+    the same payload."""
+    request = parse(schema, data)
+    found = _in_lesson(user, request, *rights)
+    payload = rule(found, request)
+    publish(event, payload, found.the_lesson.id)
+    return payload
 
 
 class ClassroomNamespace(AuthenticatedNamespace):
@@ -146,26 +164,21 @@ class ClassroomNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_undo_stroke(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        found = _in_lesson(user, parse(InLesson, data))
-        payload = board.undo(found)
-        publish("stroke_undone", payload, found.the_lesson.id)
-        return payload
+        return _act(user, data, InLesson, (), "stroke_undone", lambda found, _r: board.undo(found))
 
     @socket_event
     def on_clear_board(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(BoardPageIn, data)
-        found = _in_lesson(user, request, ClassRight.TEACH)
-        payload = board.clear(found, request.document_id, request.page)
-        publish("board_cleared", payload, found.the_lesson.id)
-        return payload
+        return _act(
+            user, data, BoardPageIn, (ClassRight.TEACH,), "board_cleared",
+            lambda found, r: board.clear(found, r.document_id, r.page),
+        )
 
     @socket_event
     def on_give_pen(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(PenIn, data)
-        found = _in_lesson(user, request, ClassRight.TEACH)
-        payload = room.give_pen(found, request.user)
-        publish("pen_changed", payload, found.the_lesson.id)
-        return payload
+        return _act(
+            user, data, PenIn, (ClassRight.TEACH,), "pen_changed",
+            lambda found, r: room.give_pen(found, r.user),
+        )
 
     # -- hands -------------------------------------------------------------------------
 
@@ -188,11 +201,7 @@ class ClassroomNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_open_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(OpenPollIn, data)
-        found = _in_lesson(user, request, ClassRight.TEACH)
-        payload = polls.open_poll(found, request)
-        publish("poll_opened", payload, found.the_lesson.id)
-        return payload
+        return _act(user, data, OpenPollIn, (ClassRight.TEACH,), "poll_opened", polls.open_poll)
 
     @socket_event
     def on_answer_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -204,19 +213,17 @@ class ClassroomNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_close_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(PollRef, data)
-        found = _in_lesson(user, request, ClassRight.TEACH)
-        payload = polls.close_poll(found, request.poll_id)
-        publish("poll_closed", payload, found.the_lesson.id)
-        return payload
+        return _act(
+            user, data, PollRef, (ClassRight.TEACH,), "poll_closed",
+            lambda found, r: polls.close_poll(found, r.poll_id),
+        )
 
     @socket_event
     def on_reveal_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(PollRef, data)
-        found = _in_lesson(user, request, ClassRight.TEACH)
-        payload = polls.reveal(found, request.poll_id)
-        publish("poll_revealed", payload, found.the_lesson.id)
-        return payload
+        return _act(
+            user, data, PollRef, (ClassRight.TEACH,), "poll_revealed",
+            lambda found, r: polls.reveal(found, r.poll_id),
+        )
 
     # -- attendance --------------------------------------------------------------------
 
