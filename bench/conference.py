@@ -182,8 +182,10 @@ def run(kind: str, name: str, args: argparse.Namespace) -> dict[str, Any]:
     cpu0, _ = ask("cpu")
     phases["start"].set()
     start = time.monotonic()
-    time.sleep(args.window)
+    samples = _sample_rss(ask, start, args)
     cpu1, rss = ask("cpu")
+    samples.append((time.monotonic() - start, rss))
+    links = ask("stats")
     phases["end"].set()
     window = time.monotonic() - start
     reports = _collect(results, "report", len(clients))
@@ -193,7 +195,21 @@ def run(kind: str, name: str, args: argparse.Namespace) -> dict[str, Any]:
     with contextlib.suppress(EOFError, ConnectionError):
         ask("stop")
     server.join(10)
-    return _figures(reports, (cpu1 - cpu0) / window, window, rss)
+    figures = _figures(reports, (cpu1 - cpu0) / window, window, rss)
+    figures["rss_samples"] = samples
+    figures["dropped_sites"] = sorted(site for site, link in links.items() if not link["connected"])
+    return figures
+
+
+def _sample_rss(ask: Any, start: float, args: argparse.Namespace) -> list[tuple[float, float]]:
+    """Sleep through the window, reading the server's resident memory every ``rss_every`` s."""
+    samples: list[tuple[float, float]] = []
+    every = args.rss_every or args.window
+    while (left := start + args.window - time.monotonic()) > 0:
+        time.sleep(min(every, left))
+        if start + args.window - time.monotonic() > 1:
+            samples.append((time.monotonic() - start, ask("cpu")[1]))
+    return samples
 
 
 def _collect(results: Any, what: str, count: int) -> list[Any]:
@@ -241,6 +257,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engines", default="hub,stock")
     parser.add_argument("--scenarios", default="conference,class")
     parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument(
+        "--rss-every", type=float, default=0.0, help="read the server's memory every N s"
+    )
+    parser.add_argument(
+        "--soak", action="store_true", help="report memory over the window (its own section)"
+    )
     args = parser.parse_args(argv)
     rows = []
     for name in args.scenarios.split(","):
@@ -254,9 +276,9 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
     if not args.no_readme:
-        from bench.conference_report import write_readme  # noqa: PLC0415
+        from bench.conference_report import write_readme, write_soak  # noqa: PLC0415
 
-        write_readme(rows, args, argv)
+        (write_soak if args.soak else write_readme)(rows, args, argv)
 
 
 if __name__ == "__main__":

@@ -58,3 +58,31 @@ def write_readme(
                 f"**{frame_ratio:.1f}×** per delivered frame ({TARGETS[name]})."
             )
     update_readme("conference", "\n".join(lines))
+
+
+def write_soak(
+    rows: list[tuple[str, str, dict[str, Any]]], args: argparse.Namespace, argv: list[str] | None
+) -> None:
+    """Memory over a long run: the server's resident memory read every ``--rss-every`` s."""
+    given = sys.argv[1:] if argv is None else argv
+    command = " ".join([".venv/bin/python -m bench.conference", *given])
+    lines = [
+        "## Conference hub over a long run (memory)",
+        "",
+        f"Command: `{command}` · load average at the end {os.getloadavg()[0]:.1f}.",
+        "",
+        "| scenario | engine | window | fps min / median | server RSS at 1st reading → "
+        "last (min–max) | growth after the 1st reading |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, kind, f in rows:
+        rss = [mb for _, mb in f["rss_samples"]]
+        lines.append(
+            f"| {name} | {kind} | {args.window:.0f} s | {f['fps_min']:.1f} / "
+            f"{f['fps_median']:.1f} | {rss[0]:.0f} → {rss[-1]:.0f} MB "
+            f"({min(rss):.0f}–{max(rss):.0f}) | {rss[-1] - rss[0]:+.1f} MB |"
+        )
+        series = ", ".join(f"{t:.0f} s: {mb:.0f}" for t, mb in f["rss_samples"])
+        lines.append("")
+        lines.append(f"Readings ({name}, MB): {series}.")
+    update_readme("conference-soak", "\n".join(lines))
