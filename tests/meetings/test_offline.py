@@ -15,6 +15,9 @@ from core.auth import LOGOUT_CLEAR_SITE_DATA
 from core.extensions import db
 from core.live_document import PageNote, save_note
 from tests.meetings.checks import vi_error
+from tests.meetings.factories import user
+
+pytestmark = pytest.mark.db
 
 KEY = "3f9c2a7e-1b4d-4e8a-9c0f-5a6b7c8d9e0f"
 
@@ -129,7 +132,7 @@ def test_bad_note_key_is_refused_and_nothing_stored(client, h, ready, key):
 def test_first_saves_racing_end_as_one_note(app, demo, monkeypatch):
     """Two devices (or a resend and its original) insert the page's note at once: the one
     that loses the race updates the winner's note instead of failing."""
-    user_id = 1
+    user_id = user("daibieu").id
     real = live_document._write_note
     raced = []
 
