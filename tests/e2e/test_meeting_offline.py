@@ -182,3 +182,20 @@ def test_confidential_meeting_is_dropped_from_the_device_when_it_ends(page, live
     assert ended.status_code == 200, ended.text
     delegate.wait_for_function(NOTHING_KEPT)
     expect(delegate.locator("#room-saved")).to_be_hidden()
+
+
+def test_room_opens_again_without_a_link(page, live_server):
+    """A tablet reloaded during the outage: the worker serves the kept room and documents."""
+    meeting = make_meeting(live_server, confidential=False)
+    delegate = open_room(page, "daibieu", meeting["id"])
+    wait_until_kept(delegate)  # this page too
+
+    delegate.context.set_offline(True)
+    delegate.reload()
+    expect(delegate.locator("#room-offline")).to_contain_text(OFFLINE_TEXT)
+    expect(delegate.locator(DOC)).to_have_attribute(
+        "data-document-id", str(meeting["documents"][0])
+    )
+    expect_page(delegate, 1)
+    delegate.locator(".ld-next").click()
+    expect_page(delegate, 2)
