@@ -20,6 +20,10 @@ from core.transaction import CommittingBlueprint
 
 bp = CommittingBlueprint("auth", __name__)
 
+# What a browser drops at sign-out (Clear-Site-Data): the HTTP cache, and the storage that
+# holds meeting documents kept for reading offline (Cache API, service worker, local notes).
+LOGOUT_CLEAR_SITE_DATA = '"cache", "storage"'
+
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
@@ -89,4 +93,8 @@ def logout():
     end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # A shared tablet keeps nothing of this user: documents kept for reading offline, notes
+    # not yet sent, the HTTP cache (the meeting room's service worker drops them too).
+    response.headers["Clear-Site-Data"] = LOGOUT_CLEAR_SITE_DATA
+    return response

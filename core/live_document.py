@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from core.db import utcnow
@@ -48,6 +49,9 @@ class PageNote(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The client's key of the text last saved (a note written offline is sent again when
+    # the link returns; the same key again changes nothing).
+    client_key: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 def check_page(page: object, pages: int) -> int:
@@ -96,16 +100,35 @@ def live_state(host: LiveDocumentHost) -> dict[str, Any]:
 
 
 def save_note(
-    context: str, document_id: int, pages: int, user_id: int, page: int, text: str
+    context: str,
+    document_id: int,
+    pages: int,
+    user_id: int,
+    page: int,
+    text: str,
+    *,
+    key: str | None = None,
 ) -> PageNote | None:
     """Create or replace the user's private note on a page (an empty text deletes it, and
-    returns the deleted note or None)."""
+    returns the deleted note or None). A ``key`` the note was last saved with is a resend:
+    nothing changes. Two first saves of one page at once (two devices, a resend racing
+    the original) end as one note."""
     page = check_page(page, pages)
     text = (text or "").strip()
     if len(text) > MAX_NOTE_CHARS:
         raise DomainError(
             "note_too_long", _l("Ghi chú dài quá %(n)s ký tự.", n=MAX_NOTE_CHARS), 422
         )
+    where = (context, document_id, page, user_id)
+    try:
+        return _write_note(where, text, key)
+    except IntegrityError:  # the other save inserted the page's note first
+        db.session.rollback()  # the call has written nothing else
+        return _write_note(where, text, key)
+
+
+def _write_note(where: tuple[str, int, int, int], text: str, key: str | None) -> PageNote | None:
+    context, document_id, page, user_id = where
     note = db.session.scalar(
         select(PageNote).where(
             PageNote.context == context,
@@ -114,6 +137,8 @@ def save_note(
             PageNote.user_id == user_id,
         )
     )
+    if key is not None and note is not None and note.client_key == key:
+        return note  # a resend of what is already saved
     if not text:
         if note is not None:
             db.session.delete(note)
@@ -123,6 +148,7 @@ def save_note(
         note = PageNote(context=context, document_id=document_id, page=page, user_id=user_id)
         db.session.add(note)
     note.text = text
+    note.client_key = key
     db.session.flush()
     return note
 

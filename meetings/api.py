@@ -196,11 +196,12 @@ def list_notes(document_id: int) -> ResponseReturnValue:
 @login_required
 @body(NoteIn)
 def put_note(document_id: int, page: int, body: NoteIn) -> ResponseReturnValue:
-    """Save the caller's private note on a page {text} (empty text deletes it)."""
+    """Save the caller's private note on a page {text, key?} (empty text deletes it); the
+    same key again (a note resent after an outage) changes nothing."""
     text = body.text
     document, _viewer = documents.readable_document(document_id, current_user)
-    save_note("meeting", document.id, document.pages, current_user.id, page, text)
-    return jsonify(page=page, text=text)
+    save_note("meeting", document.id, document.pages, current_user.id, page, text, key=body.key)
+    return jsonify(page=page, text=text, **({"key": body.key} if body.key else {}))
 
 
 @api.post("/meetings/<int:meeting_id>/start")

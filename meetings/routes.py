@@ -6,7 +6,17 @@ import io
 from datetime import datetime, time, timedelta
 
 import segno
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -190,6 +200,22 @@ def live_room(meeting_id: int):
         is_chair=attendee.is_chair,
         can_manage=attendee.has(MeetingRight.MANAGE),
     )
+
+
+@bp.get("/offline-worker.js")
+def offline_worker() -> Response:
+    """The room's service worker: it keeps the meeting's documents for reading through an
+    outage. Its scope is the whole site (Service-Worker-Allowed), so it also sees sign-in
+    and sign-out and drops the kept documents then."""
+    response = send_from_directory(
+        str(current_app.static_folder),
+        "js/meetings/offline-worker.js",
+        mimetype="text/javascript",
+        max_age=0,
+    )
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/<int:meeting_id>/record")

@@ -115,8 +115,14 @@ class CommentIn(Schema):
 
 
 class NoteIn(Schema):
-    error_codes = {"text": "note_too_long"}
+    """A private note's text; ``key`` (made by the device, e.g. a UUID) names this text,
+    so the same note sent again after an outage is saved once."""
+
+    error_codes = {"text": "note_too_long", "key": "invalid_note_key"}
     text: Annotated[str, Field(max_length=5000), NoNul] = ""
+    key: Annotated[str, Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")] | None = (
+        None
+    )
 
 
 class GuestIn(Schema):

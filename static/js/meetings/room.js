@@ -19,6 +19,7 @@ import { loadResults } from './room/results.js';
 import { applyPresence, initAttendance } from './room/attendance.js';
 import { initNotes } from './room/notes.js';
 import { initTabs } from './room/tabs.js';
+import { initOffline } from './room/offline.js';
 
 /** The whole room state, as the `join` ack sends it. */
 function applyState(s) {
@@ -54,6 +55,7 @@ initVotes();
 initAttendance();
 initNotes();
 initTabs();
+initOffline();
 socket.on('meeting_status_changed', onMeetingStatusChanged);
 loadResults();
 flashesToToasts();

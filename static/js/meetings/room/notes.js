@@ -4,9 +4,10 @@ import { M, T, URLS } from './config.js';
 import { api, serverMessage } from './api.js';
 import { socket } from './connection.js';
 import { toast } from './notices.js';
+import { pendingText, sendNote } from './note-outbox.js';
+import { OT } from './offline-config.js';
 
 const SAVE_DELAY_MS = 800;
-const RETRY_DELAY_MS = 5000;
 
 const area = $('#note-text');
 const label = $('#note-label');
@@ -41,7 +42,7 @@ function fetchNotes(documentId) {
 
 function setStatus(kind) {
   status.dataset.state = kind || '';
-  status.textContent = { saving: T.saving, saved: T.saved, failed: T.saveFailed }[kind] || '';
+  status.textContent = { saving: T.saving, saved: T.saved, failed: T.saveFailed, queued: OT.noteQueued }[kind] || '';
 }
 
 async function save() {
@@ -50,16 +51,15 @@ async function save() {
   if (!note) return;
   dirty = null;
   setStatus('saving');
+  const notesOfDoc = loaded.get(note.documentId);
+  if (notesOfDoc) notesOfDoc[String(note.page)] = note.text;
   try {
-    await api.put(url(note.documentId, note.page), { text: note.text });
-    const notesOfDoc = loaded.get(note.documentId);
-    if (notesOfDoc) notesOfDoc[String(note.page)] = note.text;
-    if (!dirty) setStatus('saved');
+    // kept on the device first; without a link it goes out when the link returns (offline.js)
+    const result = await sendNote(note);
+    if (!dirty) setStatus(result.queued ? 'queued' : 'saved');
   } catch (err) {
-    toast(serverMessage(err), 'error'); // nothing shown when the server sent no message
-    if (!dirty) dirty = note; // keep it for the next try
-    setStatus('failed');
-    timer = setTimeout(save, RETRY_DELAY_MS);
+    toast(serverMessage(err), 'error'); // the server refused it: nothing shown without a message
+    if (!dirty) setStatus('failed');
   }
 }
 
@@ -75,7 +75,7 @@ export async function showNotes(documentId, page) {
   area.disabled = true;
   const data = await fetchNotes(documentId);
   if (!isCurrent(documentId, page)) return;
-  area.value = data[String(page)] || '';
+  area.value = pendingText(documentId, page) ?? (data[String(page)] || '');
   area.disabled = false;
   setStatus(null);
 }
