@@ -75,6 +75,10 @@ def write_soak(
         "last (min–max) | growth after the 1st reading |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
+    starved = [f"{name}/{kind}" for name, kind, f in rows if f["fps_median"] < 12]
+    if starved:  # no media flowed: the memory readings would say nothing about the hub
+        print(f"not written to bench/README.md: the sites did not keep pace in {starved}")
+        return
     for name, kind, f in rows:
         rss = [mb for _, mb in f["rss_samples"]]
         lines.append(
