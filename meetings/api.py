@@ -21,7 +21,16 @@ from core.http import content_disposition
 from core.live_document import notes_for, save_note
 from core.schemas import body, parse
 from core.security import org_by_code
-from meetings import documents, lifecycle, minutes, presence, record, services, signatures
+from meetings import (
+    documents,
+    invitations,
+    lifecycle,
+    minutes,
+    presence,
+    record,
+    services,
+    signatures,
+)
 from meetings.access import MeetingRight, standing
 from meetings.events import publish
 from meetings.schemas import (
@@ -33,6 +42,7 @@ from meetings.schemas import (
     CommentIn,
     ConclusionIn,
     GuestIn,
+    InvitationReplyIn,
     MeetingIn,
     MeetingPatch,
     MinutesIn,
@@ -236,6 +246,17 @@ def mark_attendance(meeting_id: int, body: AttendanceIn) -> ResponseReturnValue:
     target = presence.record_attendance(organiser, body.user, body.status, body.reason)
     publish("presence_changed", presence.presence_change(meeting_id, target.user_id), meeting_id)
     return jsonify(presence.presence(organiser.meeting))
+
+
+@api.post("/meetings/<int:meeting_id>/invitation")
+@login_required
+@body(InvitationReplyIn)
+def answer_invitation(meeting_id: int, body: InvitationReplyIn) -> ResponseReturnValue:
+    """A participant answers the invitation {answer: accept|decline, reason?} before the
+    meeting starts; declining needs a reason."""
+    attendee = standing(meeting_id, current_user, MeetingRight.PARTICIPATE)
+    participant = invitations.answer_invitation(attendee, body.answer, body.reason)
+    return jsonify(invitations.reply_dict(participant))
 
 
 @api.post("/meetings/<int:meeting_id>/check-in")

@@ -138,6 +138,14 @@ class AttendanceIn(InRoom):
     reason: Annotated[str, Field(max_length=500), NoNul] | None = None
 
 
+class InvitationReplyIn(Schema):
+    """The answer to an invitation: accept, or decline with a reason."""
+
+    error_codes = {"answer": "invalid_answer", "reason": "missing_reason"}
+    answer: Literal["accept", "decline"]
+    reason: Annotated[str, Field(max_length=500), NoNul] | None = None
+
+
 class CheckInIn(Schema):
     error_codes = {"code": "invalid_qr"}
     code: Annotated[str, Field(min_length=1, max_length=2000), NoNul]

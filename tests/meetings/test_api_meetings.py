@@ -47,6 +47,7 @@ EVERY_ROUTE = [
     ("POST", "/api/v1/meetings/{meeting_id}/guests"),
     ("POST", "/api/v1/meetings/{meeting_id}/attendance"),
     ("POST", "/api/v1/meetings/{meeting_id}/check-in"),
+    ("POST", "/api/v1/meetings/{meeting_id}/invitation"),
     ("GET", "/api/v1/meetings/{meeting_id}/record"),
     ("POST", "/api/v1/meetings/{meeting_id}/conclusions"),
     ("GET", "/api/v1/meetings/{meeting_id}/minutes"),
