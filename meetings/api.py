@@ -41,6 +41,7 @@ from meetings.schemas import (
     CheckInIn,
     CommentIn,
     ConclusionIn,
+    DocumentPatch,
     GuestIn,
     InvitationReplyIn,
     MeetingIn,
@@ -153,6 +154,16 @@ def upload_documents(meeting_id: int) -> ResponseReturnValue:
 def get_document(document_id: int) -> ResponseReturnValue:
     """A document's metadata."""
     document, _viewer = documents.readable_document(document_id, current_user)
+    return jsonify(document_dict(document))
+
+
+@api.patch("/documents/<int:document_id>")
+@login_required
+@body(DocumentPatch)
+def rename_document(document_id: int, body: DocumentPatch) -> ResponseReturnValue:
+    """An organiser changes a document's title {title} (until the meeting ends)."""
+    document, viewer = documents.readable_document(document_id, current_user)
+    documents.rename_document(viewer, document, body.title)
     return jsonify(document_dict(document))
 
 

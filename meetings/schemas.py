@@ -108,6 +108,13 @@ class UploadForm(Schema):
     title: ShortText | None = None
 
 
+class DocumentPatch(Schema):
+    """A document's new title."""
+
+    error_codes = {"title": "invalid_title"}
+    title: Title
+
+
 class CommentIn(Schema):
     error_codes = {"text": "invalid_comment", "page": "invalid_page"}
     text: Annotated[str, Field(min_length=1, max_length=5000), NoNul]

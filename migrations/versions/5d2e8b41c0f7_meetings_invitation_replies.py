@@ -1,7 +1,7 @@
 """meeting_participant.reply, reply_reason, replied_at: the answer to the invitation
 
 Revision ID: 5d2e8b41c0f7
-Revises: 3c1f2a9d7e44
+Revises: 731bfdcc6ab5
 Create Date: 2026-12-01 04:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import core.db
 
 # revision identifiers, used by Alembic.
 revision = '5d2e8b41c0f7'
-down_revision = '3c1f2a9d7e44'
+down_revision = '731bfdcc6ab5'
 branch_labels = None
 depends_on = None
 
