@@ -12,6 +12,7 @@ from core.seed import register_seeder
 from core.views import add_home_panel
 from core.wiring import add_nav
 from meetings import (
+    invitations,
     models,  # noqa: F401 - registers the tables
     seed,
     sockets,
@@ -27,7 +28,8 @@ def _home_panel(user: User) -> dict[str, Any] | None:
     tasks = open_tasks_for(user)
     if not upcoming and not tasks:
         return None
-    return {"meetings": upcoming[:6], "tasks": tasks[:6]}
+    shown = upcoming[:6]
+    return {"meetings": shown, "tasks": tasks[:6], "invitations": invitations.mine(user, shown)}
 
 
 def init_app(app: Flask) -> None:

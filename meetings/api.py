@@ -21,7 +21,16 @@ from core.http import content_disposition
 from core.live_document import notes_for, save_note
 from core.schemas import body, parse
 from core.security import org_by_code
-from meetings import documents, lifecycle, minutes, presence, record, services, signatures
+from meetings import (
+    documents,
+    invitations,
+    lifecycle,
+    minutes,
+    presence,
+    record,
+    services,
+    signatures,
+)
 from meetings.access import MeetingRight, standing
 from meetings.events import publish
 from meetings.schemas import (
@@ -32,7 +41,9 @@ from meetings.schemas import (
     CheckInIn,
     CommentIn,
     ConclusionIn,
+    DocumentPatch,
     GuestIn,
+    InvitationReplyIn,
     MeetingIn,
     MeetingPatch,
     MinutesIn,
@@ -146,6 +157,16 @@ def get_document(document_id: int) -> ResponseReturnValue:
     return jsonify(document_dict(document))
 
 
+@api.patch("/documents/<int:document_id>")
+@login_required
+@body(DocumentPatch)
+def rename_document(document_id: int, body: DocumentPatch) -> ResponseReturnValue:
+    """An organiser changes a document's title {title} (until the meeting ends)."""
+    document, viewer = documents.readable_document(document_id, current_user)
+    documents.rename_document(viewer, document, body.title)
+    return jsonify(document_dict(document))
+
+
 @api.get("/documents/<int:document_id>/file")
 @login_required
 def document_file(document_id: int) -> ResponseReturnValue:
@@ -237,6 +258,17 @@ def mark_attendance(meeting_id: int, body: AttendanceIn) -> ResponseReturnValue:
     target = presence.record_attendance(organiser, body.user, body.status, body.reason)
     publish("presence_changed", presence.presence_change(meeting_id, target.user_id), meeting_id)
     return jsonify(presence.presence(organiser.meeting))
+
+
+@api.post("/meetings/<int:meeting_id>/invitation")
+@login_required
+@body(InvitationReplyIn)
+def answer_invitation(meeting_id: int, body: InvitationReplyIn) -> ResponseReturnValue:
+    """A participant answers the invitation {answer: accept|decline, reason?} before the
+    meeting starts; declining needs a reason."""
+    attendee = standing(meeting_id, current_user, MeetingRight.PARTICIPATE)
+    participant = invitations.answer_invitation(attendee, body.answer, body.reason)
+    return jsonify(invitations.reply_dict(participant))
 
 
 @api.post("/meetings/<int:meeting_id>/check-in")

@@ -80,6 +80,20 @@ def readable_document(document_id: int, user: User) -> tuple[Document, MeetingSt
     return document, found
 
 
+def rename_document(organiser: MeetingStanding, document: Document, title: str) -> Document:
+    """An organiser corrects a document's title until the meeting ends."""
+    organiser.require(MeetingRight.MANAGE)
+    require_not_ended(organiser.meeting)
+    cleaned = printable(title)
+    if not cleaned:
+        raise DomainError(
+            "invalid_title", _l("Tiêu đề tài liệu không được để trống."), 422, field="title"
+        )
+    document.title = cleaned[:300]
+    db.session.flush()
+    return document
+
+
 def add_comment(
     participant: MeetingStanding, document: Document, text: str, page: int | None = None
 ) -> DocumentComment:

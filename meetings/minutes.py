@@ -19,7 +19,8 @@ def draft_minutes(meeting: Meeting) -> str:
     """The minutes (biên bản) pre-filled from the record, for the secretary to edit."""
     record = meeting_record(meeting)
     present = [a for a in record["attendance"] if a["attendance"] == Attendance.PRESENT]
-    absent = [a for a in record["attendance"] if a["attendance"] != Attendance.PRESENT]
+    absent = [a for a in record["attendance"] if a["attendance"] == Attendance.ABSENT]
+    unmarked = [a for a in record["attendance"] if a["attendance"] == Attendance.INVITED]
     lines = [
         f"BIÊN BẢN {meeting.title.upper()}",
         "",
@@ -32,11 +33,10 @@ def draft_minutes(meeting: Meeting) -> str:
     if absent:
         lines.append(
             "Vắng mặt: "
-            + "; ".join(
-                f"{a['name']}" + (f" ({a['absence_reason']})" if a["absence_reason"] else "")
-                for a in absent
-            )
+            + "; ".join(f"{a['name']} ({a['absence_reason'] or 'không lý do'})" for a in absent)
         )
+    if unmarked:  # only while the meeting runs: ending it makes them absent
+        lines.append("Chưa điểm danh: " + ", ".join(a["name"] for a in unmarked))
     guests = [g["name"] for g in record["guests"] if g["present"]]
     if guests:
         lines.append("Khách mời: " + ", ".join(guests))

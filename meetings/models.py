@@ -34,6 +34,12 @@ class Attendance(enum.StrEnum):
     ABSENT = "absent"  # vắng (có lý do)
 
 
+class InvitationReply(enum.StrEnum):
+    PENDING = "pending"  # chưa trả lời
+    ACCEPTED = "accepted"  # sẽ tham dự
+    DECLINED = "declined"  # xin vắng (with a reason)
+
+
 class ParticipantRole(enum.StrEnum):
     CHAIR = "chair"  # chủ tọa
     SECRETARY = "secretary"  # thư ký
@@ -141,6 +147,12 @@ class Participant(Model):
     checked_in_at: Mapped[datetime | None]
     check_in_method: Mapped[CheckInMethod | None] = mapped_column(enum_column(CheckInMethod))
     absence_reason: Mapped[str | None] = mapped_column(String(500))
+    # the answer to the invitation (giấy mời), before the meeting
+    reply: Mapped[InvitationReply] = mapped_column(
+        enum_column(InvitationReply), default=InvitationReply.PENDING, server_default="pending"
+    )
+    reply_reason: Mapped[str | None] = mapped_column(String(500))
+    replied_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped[User] = relationship(lazy="joined")

@@ -24,11 +24,12 @@ from sqlalchemy import select
 from core.db import utcnow
 from core.errors import DomainError
 from core.extensions import db
+from core.http import safe_next
 from core.i18n import VN_TZ, to_local
-from core.models import Organization, User
+from core.models import Organization
 from core.schemas import parse
 from core.transaction import CommittingBlueprint
-from meetings import minutes, presence, record, services, signatures
+from meetings import invitations, minutes, presence, record, services, signatures
 from meetings.access import (
     MeetingRight,
     can_organise_in,
@@ -38,7 +39,7 @@ from meetings.access import (
 )
 from meetings.events import publish
 from meetings.models import Guest, MeetingKind, MeetingStatus
-from meetings.schemas import MeetingIn
+from meetings.schemas import InvitationReplyIn, MeetingIn
 
 bp = CommittingBlueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
 
@@ -95,13 +96,10 @@ def _form_data() -> dict:
 
 
 def _form_context() -> dict:
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
     return {
         "organizations": _organisable_orgs(),
-        "all_organizations": list(
-            db.session.scalars(select(Organization).order_by(Organization.id))
-        ),
-        "users": list(users),
+        "all_organizations": invitations.invitable_organizations(),
+        "users": invitations.officials(),
         "kinds": [kind.value for kind in MeetingKind],
     }
 
@@ -312,3 +310,20 @@ def door_check_in(meeting_id: int):
     publish("presence_changed", presence.presence_change(meeting_id, current_user.id), meeting_id)
     flash(_("Đã điểm danh: có mặt."), "success")
     return redirect(url_for("meetings.live_room", meeting_id=meeting_id))
+
+
+@bp.post("/<int:meeting_id>/invitation")
+@login_required
+def answer_invitation(meeting_id: int):
+    """Accept or decline (with a reason) from the home page or the meeting's page."""
+    attendee = standing(meeting_id, current_user, MeetingRight.PARTICIPATE)
+    back = safe_next(request.form.get("next"), url_for("meetings.detail", meeting_id=meeting_id))
+    try:
+        answer = parse(InvitationReplyIn, {k: request.form.get(k) for k in ("answer", "reason")})
+        invitations.answer_invitation(attendee, answer.answer, answer.reason)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect(back)
+    accepted = answer.answer == "accept"
+    flash(_("Đã xác nhận tham dự.") if accepted else _("Đã gửi lý do xin vắng."), "success")
+    return redirect(back)

@@ -108,6 +108,13 @@ class UploadForm(Schema):
     title: ShortText | None = None
 
 
+class DocumentPatch(Schema):
+    """A document's new title."""
+
+    error_codes = {"title": "invalid_title"}
+    title: Title
+
+
 class CommentIn(Schema):
     error_codes = {"text": "invalid_comment", "page": "invalid_page"}
     text: Annotated[str, Field(min_length=1, max_length=5000), NoNul]
@@ -141,6 +148,14 @@ class AttendanceIn(InRoom):
     error_codes = {"status": "invalid_attendance", "reason": "missing_reason"}
     user: Username
     status: Literal["present", "absent"]
+    reason: Annotated[str, Field(max_length=500), NoNul] | None = None
+
+
+class InvitationReplyIn(Schema):
+    """The answer to an invitation: accept, or decline with a reason."""
+
+    error_codes = {"answer": "invalid_answer", "reason": "missing_reason"}
+    answer: Literal["accept", "decline"]
     reason: Annotated[str, Field(max_length=500), NoNul] | None = None
 
 

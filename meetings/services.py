@@ -23,6 +23,7 @@ from core.extensions import db
 from core.models import Membership, Organization, User
 from core.schemas import parse
 from core.security import org_by_code, user_by_username
+from meetings import invitations
 from meetings.access import MeetingStanding, can_organise_in
 from meetings.models import (
     AgendaItem,
@@ -74,9 +75,14 @@ def _members_of(codes: list[str]) -> list[User]:
         org = org_by_code(code)
         if org is None:
             raise unknown_organization(code)
-        users += db.session.scalars(
-            select(User).join(Membership).where(Membership.organization_id == org.id)
-        ).unique()
+        invitations.require_invitable(org)
+        users += [
+            u
+            for u in db.session.scalars(
+                select(User).join(Membership).where(Membership.organization_id == org.id)
+            ).unique()
+            if invitations.is_official(u)
+        ]
     return users
 
 
@@ -94,7 +100,9 @@ def plan(spec: MeetingIn, organiser: User, current_org_id: int | None = None) ->
             "cannot_organise",
             _l("Bạn không có quyền tạo cuộc họp cho %(org)s.", org=org.name),
         )
-    people = [user_named(name, "participants") for name in spec.participants]
+    people = [
+        invitations.require_official(user_named(name, "participants")) for name in spec.participants
+    ]
     people += _members_of(spec.participant_organizations)
     ceiling = current_app.config["MAX_MEETING_PARTICIPANTS"]
     if len({u.id for u in people}) > ceiling:

@@ -36,7 +36,9 @@ const DEFAULT_STRINGS = {
   fitPage: 'Xem cả trang',
   modePresenting: 'Bạn đang trình bày',
   modeFollowing: 'Đang theo người trình bày',
+  modeFollowingName: 'Đang theo {name}',
   modeBrowsing: 'Bạn đang xem riêng',
+  modeOffline: 'Mất kết nối — chưa theo được người trình bày',
 };
 
 const SWIPE_MIN_PX = 50;
@@ -318,6 +320,18 @@ export class LiveDocument {
     this._setFollowing(false);
   }
 
+  /** Who presents, named in the "following" label (null: no name known). */
+  setPresenterName(name) {
+    this.presenterName = name || null;
+    this._updateChrome();
+  }
+
+  /** Without a link the view cannot follow: the label says so instead of staying green. */
+  setOffline(offline) {
+    this.offline = Boolean(offline);
+    this._updateChrome();
+  }
+
   /** Presenting: the local page turns drive everyone (and the view starts where the room is). */
   setPresenter(isPresenter) {
     const flag = Boolean(isPresenter);
@@ -510,12 +524,13 @@ export class LiveDocument {
     this.indicator.textContent = has ? fmt(s.page, { page: this.page, pages: this.pages || '…' }) : '';
     this.prevButton.disabled = !has || this.page <= 1;
     this.nextButton.disabled = !has || (this.pages > 0 && this.page >= this.pages);
-    const mode = this.presenter ? 'presenting' : this.following ? 'following' : 'browsing';
+    const mode = this.presenter ? 'presenting' : this.offline ? 'offline' : this.following ? 'following' : 'browsing';
     this.modeLabel.dataset.mode = mode;
     this.modeLabel.textContent = {
       presenting: s.modePresenting,
-      following: s.modeFollowing,
+      following: this.presenterName && s.modeFollowingName ? fmt(s.modeFollowingName, { name: this.presenterName }) : s.modeFollowing,
       browsing: s.modeBrowsing,
+      offline: s.modeOffline || s.modeBrowsing,
     }[mode];
     this.container.dataset.following = this.following ? '1' : '0';
     this.container.dataset.mode = mode;

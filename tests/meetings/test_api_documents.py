@@ -130,3 +130,27 @@ def test_note_errors(client, h, ready):
              "document_not_found")
     vi_error(client.get(base, headers=h("daibieu.tayloc")), 404, "document_not_found")
     assert client.get(base, headers=h("daibieu")).get_json() == {}
+
+
+def test_an_organiser_renames_a_document_until_the_meeting_ends(client, h, ready):
+    meeting, document = ready
+    url = f"/api/v1/documents/{document['id']}"
+    response = client.patch(url, json={"title": "  Báo cáo KT-XH\tquý IV "}, headers=h("thuky"))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["title"] == "Báo cáo KT-XH quý IV"
+    for body, status, code in (
+        ({"title": ""}, 422, None),
+        ({"title": "   "}, 422, "invalid_title"),
+        ({"title": "a\x00b"}, 422, None),
+        ({"title": "x" * 301}, 422, "invalid_title"),
+        ({}, 422, "missing_field"),
+    ):
+        vi_error(client.patch(url, json=body, headers=h("chutich")), status, code)
+    vi_error(client.patch(url, json={"title": "X"}, headers=h("daibieu")), 403)
+    vi_error(client.patch(url, json={"title": "X"}, headers=h("daibieu.tayloc")), 404)
+    missing = client.patch("/api/v1/documents/999999", json={"title": "X"}, headers=h("chutich"))
+    vi_error(missing, 404, "document_not_found")
+    client.post(f"/api/v1/meetings/{meeting['id']}/start", headers=h("chutich"))
+    client.post(f"/api/v1/meetings/{meeting['id']}/end", headers=h("chutich"))
+    vi_error(client.patch(url, json={"title": "X"}, headers=h("chutich")), 409, "meeting_ended")
+    assert client.get(url, headers=h("daibieu")).get_json()["title"] == "Báo cáo KT-XH quý IV"

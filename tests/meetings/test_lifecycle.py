@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
-from meetings import lifecycle, speakers
+from meetings import lifecycle, minutes, speakers
 from meetings.access import MeetingRight
-from meetings.models import SpeakerRequest, SpeakerStatus, Vote, VoteStatus
+from meetings.models import Attendance, SpeakerRequest, SpeakerStatus, Vote, VoteStatus
 from meetings.record import meeting_record
-from tests.meetings.factories import acting, cast, open_vote, present, started
+from tests.meetings.factories import acting, cast, mark, open_vote, participant, present, started
 
 pytestmark = pytest.mark.db
 MANAGE, PARTICIPATE = MeetingRight.MANAGE, MeetingRight.PARTICIPATE
@@ -65,3 +65,27 @@ def test_ending_through_the_api_tells_the_room_the_vote_result(demo, client, h):
     assert response.get_json()["status"] == "ended"
     result = client.get(f"/api/v1/meetings/{meeting.id}/record", headers=h("chutich")).get_json()
     assert result["votes"][0]["status"] == "closed" and result["votes"][0]["abstain"] == 1
+
+
+def test_who_never_checked_in_is_absent_once_the_meeting_ends(demo, client, auth):
+    """During the meeting "chưa điểm danh"; after it, "vắng mặt" without a reason (a reason
+    given by the secretary stays), and the record page and the minutes say so."""
+    meeting = started(participants=["daibieu", "daibieu.phunhuan"])
+    present(meeting, "chutich", "thuky")
+    mark(meeting, "daibieu.phunhuan", "absent", "Đi công tác")
+    db.session.commit()
+    assert participant(meeting, "daibieu").attendance == Attendance.INVITED
+    assert "Chưa điểm danh: " in minutes.draft_minutes(meeting)
+
+    lifecycle.end(acting(meeting, "chutich", MANAGE))
+    db.session.commit()
+
+    assert participant(meeting, "daibieu").attendance == Attendance.ABSENT
+    assert participant(meeting, "daibieu.phunhuan").absence_reason == "Đi công tác"
+    text = minutes.draft_minutes(meeting)
+    assert "Chưa điểm danh" not in text
+    assert "(Đi công tác)" in text and "(không lý do)" in text
+    auth.login("thuky")
+    page = client.get(f"/meetings/{meeting.id}/record").get_data(True)
+    assert "Vắng mặt (không lý do)" in page and "Vắng mặt (có lý do)" in page
+    assert "Chưa điểm danh" not in page

@@ -7,7 +7,7 @@ import { $, $$, fmt, room, whileBusy } from './dom.js';
 import { M, T, nameOf, personName } from './config.js';
 import { request, socket } from './connection.js';
 import { isPresenter, state } from './state.js';
-import { bannerShowsError, showBanner, toast } from './notices.js';
+import { bannerShowsError, showBanner, toast, withdraw } from './notices.js';
 import { liveDoc } from './document.js';
 
 const presenterSelect = $('#presenter-select');
@@ -26,10 +26,12 @@ export function setPresenter(user, name, { quiet = false } = {}) {
   $('#room-presenter-name').textContent = state.presenterName ? nameOf(user, state.presenterName) : T.noPresenter;
   $('#room-presenter').classList.toggle('is-me', isPresenter());
   liveDoc.setPresenter(isPresenter());
+  liveDoc.setPresenterName(state.presenterName);
   if (presenterSelect && user) presenterSelect.value = user;
+  if (before !== state.presenter && !user) withdraw('presenter'); // rights taken back: stale
   if (!quiet && before !== state.presenter && user) {
     const mine = isPresenter();
-    toast(mine ? T.youPresent : fmt(T.presenterChanged, { name: state.presenterName }), mine ? 'ok' : 'info');
+    toast(mine ? T.youPresent : fmt(T.presenterChanged, { name: state.presenterName }), mine ? 'ok' : 'info', 4500, 'presenter');
   }
 }
 

@@ -6,7 +6,7 @@ import { $, clock, fmt, h, timeOf, whileBusy } from './dom.js';
 import { ME, T, nameOf } from './config.js';
 import { request, socket } from './connection.js';
 import { state } from './state.js';
-import { toast } from './notices.js';
+import { toast, withdraw } from './notices.js';
 
 const DEFAULT_LIMIT_SECONDS = 300;
 const card = $('#speaking-card');
@@ -95,7 +95,8 @@ function applySpeakers(payload) {
   const wasSpeaking = state.speakers.speaking && state.speakers.speaking.user;
   state.speakers = { queue: payload.queue || [], speaking: payload.speaking || null };
   const now = state.speakers.speaking && state.speakers.speaking.user;
-  if (now === ME.user && wasSpeaking !== ME.user) toast(T.youSpeak, 'ok');
+  if (now === ME.user && wasSpeaking !== ME.user) toast(T.youSpeak, 'ok', 4500, 'floor');
+  else if (wasSpeaking === ME.user && now !== ME.user) withdraw('floor');
   renderSpeakers();
 }
 

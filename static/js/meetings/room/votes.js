@@ -6,7 +6,7 @@ import { $, $$, fmt, h, whileBusy } from './dom.js';
 import { ME, T } from './config.js';
 import { request, socket } from './connection.js';
 import { state } from './state.js';
-import { toast } from './notices.js';
+import { toast, withdraw } from './notices.js';
 import { openTab } from './tabs.js';
 import { loadResults, renderResults } from './results.js';
 
@@ -100,7 +100,7 @@ function onVoteOpened(payload, { fromMe = false } = {}) {
   state.vote = { vote_id, question, secret, cast: 0, eligible: state.presence.present, voted: false };
   renderVote();
   if (!fromMe && !ME.is_chair) {
-    toast(T.voteOpened, 'info');
+    toast(T.voteOpened, 'info', 4500, 'vote');
     openTab('vote');
   }
 }
@@ -112,7 +112,8 @@ function onVoteClosed(result, { quiet = false } = {}) {
   if (known) return;
   state.results.unshift(result);
   renderResults();
-  if (!quiet) toast(fmt(T.voteClosed, { result: result.passed ? T.passed : T.notPassed }), result.passed ? 'ok' : 'info');
+  if (quiet) withdraw('vote');
+  else toast(fmt(T.voteClosed, { result: result.passed ? T.passed : T.notPassed }), result.passed ? 'ok' : 'info', 4500, 'vote');
 }
 
 function onVoteTally(payload) {
