@@ -12,6 +12,7 @@ const SAVE_DELAY_MS = 800;
 const area = $('#note-text');
 const label = $('#note-label');
 const status = $('#note-status');
+const hint = $('#note-page-hint');
 const byDoc = new Map(); // document id -> Promise<{page: text}>
 const loaded = new Map(); // document id -> {page: text}
 let current = null; // {documentId, page}
@@ -65,8 +66,21 @@ async function save() {
 
 const isCurrent = (documentId, page) => current && current.documentId === documentId && current.page === page;
 
-/** The viewer now shows `page` of `documentId`: save the previous note, load this one. */
+let waiting = null; // {documentId, page} shown while the user was still writing
+
+/** The viewer now shows `page` of `documentId`: save the previous note, load this one. While
+ * the user is writing (the field has focus) the note keeps the page it was started on, so a
+ * page turn by the presenter never splits a sentence over two pages; the new page's note
+ * comes when the user leaves the field. */
 export async function showNotes(documentId, page) {
+  if (current && document.activeElement === area) {
+    waiting = isCurrent(documentId, page) ? null : { documentId, page };
+    hint.hidden = !waiting;
+    if (waiting) hint.textContent = fmt(T.noteKeepsPage, { page: current.page, now: page });
+    return;
+  }
+  waiting = null;
+  hint.hidden = true;
   if (isCurrent(documentId, page)) return;
   if (dirty) save();
   current = { documentId, page };
@@ -89,7 +103,10 @@ export function initNotes() {
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DELAY_MS);
   });
-  area.addEventListener('blur', () => dirty && save());
+  area.addEventListener('blur', () => {
+    if (dirty) save();
+    if (waiting) showNotes(waiting.documentId, waiting.page);
+  });
   window.addEventListener('pagehide', () => dirty && save());
   socket.on('connect', () => dirty && save());
 }

@@ -48,6 +48,7 @@ function setOffline(flag, { rejoin = false } = {}) {
   offline = flag;
   room.dataset.offline = flag ? '1' : '0';
   banner.hidden = !flag;
+  liveDoc.setOffline(flag); // the follow label stops claiming to follow
   if (flag) {
     renderDetail();
     showSomething();
@@ -69,7 +70,7 @@ async function backOnline(rejoin) {
   liveDoc.follow();
   if (rejoin) join(); // otherwise the reconnection joins (connection.js)
   const sent = await flushNotes();
-  toast(sent ? `${OT.backOnline} ${fmt(OT.notesSent, { n: sent })}` : OT.backOnline, 'ok');
+  toast(sent ? `${OT.backOnline} ${fmt(OT.notesSent, { n: sent })}` : OT.backOnline, 'ok', 4500, 'link');
 }
 
 function watchLink() {
