@@ -59,6 +59,14 @@ def class_work(school_class: SchoolClass, is_teacher: bool) -> dict[str, Any]:
     return {"items": items}
 
 
+@bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    """1.2 MB, 340 KB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 @bp.app_template_global("work_status")
 def work_status(status: str) -> dict[str, str]:
     return {"label": gradebook.status_label(status), "css": STATUS_BADGES.get(status, "badge")}

@@ -21,8 +21,8 @@ from tests.classroom.work import (
     make_assignment,
     pdf,
     upload,
+    work_fixture,  # noqa: F401 - the `work` fixture
 )
-from tests.classroom.work import work_fixture  # noqa: F401 - the `work` fixture
 
 pytestmark = pytest.mark.db
 
