@@ -7,10 +7,20 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import event
 
-from classroom.models import Lesson, Poll, PollAnswer, PollKind
+from classroom.models import (
+    ClassMember,
+    Lesson,
+    MemberRole,
+    Poll,
+    PollAnswer,
+    PollKind,
+    SchoolClass,
+)
 from core.extensions import db
 from core.security import user_by_username
+from tests.classroom.conftest import make_students
 from tests.classroom.work import (
     make_assignment,
     upload,
@@ -188,3 +198,34 @@ def test_gradebook_page(client, auth, graded):
     auth.login("hs01", "hoc-sinh-2026")
     page = client.get(f"/classroom/classes/{graded['class']}/gradebook").get_data(as_text=True)
     assert "gradebook.csv" not in page and "Học sinh HS 01" in page and "Lý Thị Quỳnh" not in page
+
+
+def _queries(client, h, url: str) -> int:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url, headers=h("giaovien")).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_gradebook_costs_the_same_queries_for_a_bigger_class(client, h, graded):
+    url = f"/api/v1/classes/{graded['class']}/gradebook"
+    _queries(client, h, url)  # the first call also records the token's use
+    small = _queries(client, h, url)
+    more = make_students("gb", 6)
+    school_class = db.session.get(SchoolClass, graded["class"])
+    for username in more:
+        user = user_by_username(username)
+        school_class.members.append(
+            ClassMember(user_id=user.id, role=MemberRole.STUDENT, full_name=user.display_name)
+        )
+    db.session.commit()
+    for username in more:
+        _hand_in(client, h, graded["assignment"]["id"], username)
+    assert _queries(client, h, url) <= small  # not one more per student or submission
