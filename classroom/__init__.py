@@ -10,10 +10,13 @@ from flask_babel import lazy_gettext as _l
 from classroom import (
     models,  # noqa: F401 - registers the tables
     sockets,
+    work_models,  # noqa: F401 - registers the assignment tables
+    work_routes,  # noqa: F401 - the assignment and gradebook pages
 )
 from classroom.api import api
 from classroom.routes import bp
 from classroom.services import place_confirmed_seat
+from classroom.work_api import api as work_api
 from core.signals import seat_confirmed
 from core.wiring import add_nav
 
@@ -34,6 +37,7 @@ def _place_confirmed_seat(sender: Any, **seat: Any) -> None:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    app.register_blueprint(work_api)
     sockets.register()
     seat_confirmed.connect(_place_confirmed_seat, weak=False)
     add_nav(

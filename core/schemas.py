@@ -180,3 +180,23 @@ def body(schema: type[S]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return wrapper
 
     return decorate
+
+
+def form_or_json(schema: type[S]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Like :func:`body`, for calls that may send files: a multipart form's text fields
+    (the files stay in ``request.files``) or a JSON body, parsed by the same schema."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if request.mimetype == "multipart/form-data":
+                data: Any = request.form.to_dict()
+            else:
+                data = request.get_json(silent=True)
+                data = {} if data is None and not request.get_data() else data
+            return view(*args, body=parse(schema, data), **kwargs)
+
+        wrapper.request_schema = schema  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
