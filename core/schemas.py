@@ -44,6 +44,8 @@ class Schema(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, frozen=True)
     # a field's own error code, kept stable for API clients (``{"title": "invalid_title"}``)
     error_codes: ClassVar[dict[str, str]] = {}
+    # a field named in words in messages ("Thiếu tiêu đề cuộc họp"); else its key is used
+    field_labels: ClassVar[dict[str, Any]] = {}
 
 
 def _no_nul(value: str) -> str:
@@ -109,9 +111,11 @@ def _field_name(error: dict[str, Any]) -> str:
     return ".".join(str(part) for part in error.get("loc", ())) or "body"
 
 
-def _message(kind: str, field: str, error: dict[str, Any]) -> Any:
+def _message(kind: str, field: Any, error: dict[str, Any], labelled: bool = False) -> Any:
     context = error.get("ctx") or {}
     reason = str(context.get("error", ""))
+    if kind == "missing" and labelled:
+        return _l("Thiếu %(field)s.", field=field)
     if kind == "missing":
         return _l("Thiếu trường bắt buộc: %(field)s.", field=field)
     if kind == "string_too_long":
@@ -142,10 +146,8 @@ def _code(path: list[str], codes: dict[str, str]) -> str:
     return "invalid_id" if path and path[-1].endswith("_id") else "invalid_field"
 
 
-def refusal(err: ValidationError, schema: type[BaseModel] | None = None) -> DomainError:
-    """The first error of a validation, as a 422 naming the field. The schema's
-    ``error_codes`` give a field's own code (``invalid_title``)."""
-    detail = err.errors(include_url=False)[0]
+def _refused_field(detail: Any, schema: type[BaseModel] | None) -> tuple[str, str, Any]:
+    """One validation error as (field, code, message)."""
     path = ["*" if isinstance(part, int) else str(part) for part in detail["loc"]]
     error: dict[str, Any] = dict(detail)
     field, kind = _field_name(error), str(error.get("type", ""))
@@ -154,7 +156,20 @@ def refusal(err: ValidationError, schema: type[BaseModel] | None = None) -> Doma
         kind, code = "missing", "missing_field"
     else:
         code = _code(path, getattr(schema, "error_codes", {}))
-    return DomainError(code, _message(kind, field, error), 422, field=field)
+    label = getattr(schema, "field_labels", {}).get(field)
+    return field, code, _message(kind, label or field, error, labelled=label is not None)
+
+
+def refusal(err: ValidationError, schema: type[BaseModel] | None = None) -> DomainError:
+    """A validation as a 422 naming the first field wrong (its code and message); when
+    several fields are wrong, ``details.errors`` lists every one, so a form can show them
+    all at once. The schema's ``error_codes`` give a field's own code (``invalid_title``)."""
+    found = [_refused_field(detail, schema) for detail in err.errors(include_url=False)]
+    field, code, message = found[0]
+    every = {}
+    if len(found) > 1:
+        every["errors"] = [{"field": f, "code": c, "message": str(m)} for f, c, m in found]
+    return DomainError(code, message, 422, field=field, **every)
 
 
 def parse(schema: type[S], data: Any) -> S:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import BeforeValidator, Field
 
 from core.schemas import (
@@ -49,6 +50,15 @@ class MeetingIn(Schema):
     """A meeting as scheduled (POST, the form, and a PATCH merged onto the stored one)."""
 
     error_codes = MEETING_CODES
+    field_labels = {
+        "title": _l("tên cuộc họp"),
+        "organization": _l("cơ quan tổ chức"),
+        "starts_at": _l("giờ bắt đầu"),
+        "ends_at": _l("giờ kết thúc"),
+        "chair": _l("chủ tọa"),
+        "secretary": _l("thư ký"),
+        "location": _l("địa điểm"),
+    }
     title: Title
     organization: OrgCode
     starts_at: Moment
