@@ -18,7 +18,7 @@ from core.i18n import VN_TZ, to_local
 from core.models import Organization, User
 from core.schemas import parse
 from core.transaction import CommittingBlueprint
-from meetings import minutes, presence, record, services, signatures
+from meetings import minutes, presence, record, services, signatures, video
 from meetings.access import (
     MeetingRight,
     can_organise_in,
@@ -175,6 +175,8 @@ def detail(meeting_id: int):
         meeting=viewer.meeting,
         can_manage=viewer.has(MeetingRight.MANAGE),
         participant=viewer.participant,
+        conference=video.existing(viewer.meeting),
+        choose_sites_url=video.choose_sites_url(viewer.meeting),
     )
 
 
@@ -189,6 +191,7 @@ def live_room(meeting_id: int):
         participant=attendee.participant,
         is_chair=attendee.is_chair,
         can_manage=attendee.has(MeetingRight.MANAGE),
+        video=video.room_client(attendee.meeting, current_user),
     )
 
 
@@ -286,3 +289,17 @@ def door_check_in(meeting_id: int):
     publish("presence_changed", presence.presence_change(meeting_id, current_user.id), meeting_id)
     flash(_("Đã điểm danh: có mặt."), "success")
     return redirect(url_for("meetings.live_room", meeting_id=meeting_id))
+
+
+@bp.post("/<int:meeting_id>/conference")
+@login_required
+def open_conference(meeting_id: int):
+    """Mở hội nghị truyền hình: the meeting's conference, created for the organisations
+    of its participants when there is none yet; then its page."""
+    organiser = standing(meeting_id, current_user, MeetingRight.MANAGE)
+    try:
+        conference = video.open_conference(organiser, current_user)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return redirect(url_for("conference.room", conference_id=conference.id))
