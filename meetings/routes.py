@@ -170,13 +170,15 @@ def edit_meeting(meeting_id: int):
 def detail(meeting_id: int):
     """Preparing the meeting: agenda, documents, participants, guests, comments."""
     viewer = standing(meeting_id, current_user)
+    can_manage = viewer.has(MeetingRight.MANAGE)
+    conference = video.existing(viewer.meeting) if can_manage else None
     return render_template(
         "meetings/detail.html",
         meeting=viewer.meeting,
-        can_manage=viewer.has(MeetingRight.MANAGE),
+        can_manage=can_manage,
         participant=viewer.participant,
-        conference=video.existing(viewer.meeting),
-        choose_sites_url=video.choose_sites_url(viewer.meeting),
+        conference=conference,
+        choose_sites_url=video.choose_sites_url(viewer.meeting) if can_manage else None,
     )
 
 

@@ -5,25 +5,31 @@ its public functions; conference knows a meeting only by its id."""
 from __future__ import annotations
 
 from flask import url_for
+from sqlalchemy import select
 
 from conference import embed
 from conference import services as conferences
 from conference.models import Conference
 from conference.schemas import ConferenceIn
-from core.models import User
+from core.extensions import db
+from core.models import Membership, Organization, User
 from meetings.access import MeetingStanding
 from meetings.models import Meeting
 
 
 def site_codes(meeting: Meeting) -> list[str]:
-    """The default sites: the organisations of the meeting's participants, the
-    meeting's own organisation (the host) left out, in the order people were invited."""
-    host = meeting.organization.code
-    codes: dict[str, None] = {}
-    for participant in meeting.participants:
-        for org in participant.user.organizations:
-            if org.code != host:
-                codes.setdefault(org.code, None)
+    """The default sites: the organisations of the meeting's participants (one query),
+    the meeting's own organisation (the host) left out."""
+    user_ids = [participant.user_id for participant in meeting.participants]
+    if not user_ids:
+        return []
+    codes = db.session.scalars(
+        select(Organization.code)
+        .join(Membership, Membership.organization_id == Organization.id)
+        .where(Membership.user_id.in_(user_ids), Organization.id != meeting.organization_id)
+        .group_by(Organization.id, Organization.code)
+        .order_by(Organization.id)
+    )
     return list(codes)
 
 
