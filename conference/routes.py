@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from conference import services
+from conference import choices, services
 from conference.access import ConferenceRight, standing
 from conference.models import Conference, ConferenceSite
+from conference.schemas import ConferenceIn
 from conference.shapes import conference_dict
+from core.errors import DomainError, Forbidden
 from core.extensions import db
+from core.schemas import parse
 from core.transaction import CommittingBlueprint
 
 bp = CommittingBlueprint(
@@ -33,7 +38,11 @@ def index():
         .unique()
         .all()
     )
-    return render_template("conference/index.html", conferences=conferences)
+    return render_template(
+        "conference/index.html",
+        conferences=conferences,
+        can_create=bool(choices.host_choices(current_user)),
+    )
 
 
 @bp.get("/<int:conference_id>")
@@ -49,3 +58,60 @@ def room(conference_id: int):
         token=services.join_token(found),
         chair=found.has(ConferenceRight.CHAIR),
     )
+
+
+# A form's own words for a field left empty (the schema names the field by its key).
+EMPTY_FIELD = {
+    "title": _l("Hãy nhập tên hội nghị."),
+    "host": _l("Hãy chọn đơn vị chủ trì."),
+}
+
+
+def _form_values(source) -> dict:
+    """The form's values, from the posted form or (prefilled) from the query string."""
+    return {
+        "title": source.get("title", ""),
+        "host": source.get("host", ""),
+        "sites": [code for code in source.getlist("sites") if code],
+        "meeting_id": source.get("meeting_id", ""),
+        "kind": "conference",
+    }
+
+
+def _field_error(err: DomainError) -> tuple[str, str]:
+    """The field a refusal is about and the message shown next to it."""
+    field = str(err.details.get("field", "")).split(".")[0] or "title"
+    if err.code == "missing_field" and field in EMPTY_FIELD:
+        return field, str(EMPTY_FIELD[field])
+    return field, str(err.message)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_conference():
+    """Create a conference (chair, secretary or clerk of the host; administrators)."""
+    hosts = choices.host_choices(current_user)
+    if not hosts:
+        raise Forbidden(
+            "not_host_organiser",
+            _l("Chỉ lãnh đạo, thư ký hoặc văn thư của đơn vị chủ trì được tạo hội nghị."),
+        )
+    values, error, status = _form_values(request.args), None, 200
+    if request.method == "POST":
+        values = _form_values(request.form)
+        try:
+            conference = services.create_conference(current_user, parse(ConferenceIn, values))
+            flash(_("Đã tạo hội nghị truyền hình."), "success")
+            return redirect(url_for("conference.room", conference_id=conference.id))
+        except DomainError as err:
+            error, status = _field_error(err), err.status
+    local, others = choices.site_choices()
+    return render_template(
+        "conference/new.html",
+        values=values,
+        error=error,
+        hosts=hosts,
+        local_sites=local,
+        other_sites=others,
+        meetings=choices.meeting_choices(hosts),
+    ), status

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, text
 
 from conference.access import LEAD_ROLES, ConferenceStanding
-from conference.models import Conference, ConferenceKind, ConferenceSite
+from conference.models import Conference, ConferenceKind, ConferenceSite, ConferenceStatus
 from conference.schemas import ConferenceIn
 from core.errors import DomainError, Forbidden, unknown_organization
 from core.extensions import db
@@ -32,20 +32,26 @@ def create_conference(user: User, body: ConferenceIn) -> Conference:
     codes = [body.host, *[code for code in dict.fromkeys(body.sites) if code != body.host]]
     if len(codes) < 2:
         raise DomainError(
-            "invalid_sites", _l("Hội nghị cần ít nhất một điểm cầu ngoài điểm cầu chủ trì."), 422
+            "invalid_sites",
+            _l("Hội nghị cần ít nhất một điểm cầu ngoài điểm cầu chủ trì."),
+            422,
+            field="sites",
         )
     found = _organizations(codes)
     for code in codes:
         if code not in found:
-            raise unknown_organization(code)
+            refusal = unknown_organization(code)
+            refusal.details["field"] = "host" if code == body.host else "sites"
+            raise refusal
     host = found[body.host]
     if not (user.is_admin or user.roles_in(host.id) & LEAD_ROLES):
         raise Forbidden(
             "not_host_organiser",
             _l("Chỉ lãnh đạo, thư ký hoặc văn thư của đơn vị chủ trì được tạo hội nghị."),
+            field="host",
         )
     if body.meeting_id is not None:
-        _check_meeting(body.meeting_id)
+        _check_meeting(body.meeting_id, host)
     conference = Conference(
         title=body.title,
         kind=ConferenceKind(body.kind),
@@ -61,13 +67,23 @@ def create_conference(user: User, body: ConferenceIn) -> Conference:
     return conference
 
 
-def _check_meeting(meeting_id: int) -> None:
-    """The meeting must exist (its table belongs to meetings; read it by name only)."""
-    exists = db.session.execute(
-        text("SELECT 1 FROM meeting WHERE id = :id"), {"id": meeting_id}
+def _check_meeting(meeting_id: int, host: Organization) -> None:
+    """The meeting must exist and belong to the host organisation (its table belongs to
+    meetings; read it by name only)."""
+    found = db.session.execute(
+        text("SELECT organization_id FROM meeting WHERE id = :id"), {"id": meeting_id}
     ).first()
-    if exists is None:
-        raise DomainError("invalid_meeting", _l("Không tìm thấy cuộc họp được liên kết."), 422)
+    if found is None:
+        raise DomainError(
+            "invalid_meeting", _l("Không tìm thấy cuộc họp được liên kết."), 422, field="meeting_id"
+        )
+    if found[0] != host.id:
+        raise DomainError(
+            "invalid_meeting",
+            _l("Cuộc họp được liên kết không thuộc đơn vị chủ trì."),
+            422,
+            field="meeting_id",
+        )
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -117,3 +133,13 @@ def give_floor(chair: ConferenceStanding, code: str | None) -> ConferenceSite | 
 def floor_code(conference: Conference) -> str | None:
     site = conference.floor
     return site.code if site else None
+
+
+def meeting_conference(meeting_id: int) -> Conference | None:
+    """The open conference that carries this meeting (the latest one), if any."""
+    return db.session.scalar(
+        select(Conference)
+        .where(Conference.meeting_id == meeting_id, Conference.status == ConferenceStatus.OPEN)
+        .order_by(Conference.id.desc())
+        .limit(1)
+    )

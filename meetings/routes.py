@@ -29,7 +29,7 @@ from core.i18n import VN_TZ, to_local
 from core.models import Organization
 from core.schemas import parse
 from core.transaction import CommittingBlueprint
-from meetings import invitations, minutes, presence, record, services, signatures
+from meetings import invitations, minutes, presence, record, services, signatures, video
 from meetings.access import (
     MeetingRight,
     can_organise_in,
@@ -178,11 +178,15 @@ def edit_meeting(meeting_id: int):
 def detail(meeting_id: int):
     """Preparing the meeting: agenda, documents, participants, guests, comments."""
     viewer = standing(meeting_id, current_user)
+    can_manage = viewer.has(MeetingRight.MANAGE)
+    conference = video.existing(viewer.meeting) if can_manage else None
     return render_template(
         "meetings/detail.html",
         meeting=viewer.meeting,
-        can_manage=viewer.has(MeetingRight.MANAGE),
+        can_manage=can_manage,
         participant=viewer.participant,
+        conference=conference,
+        choose_sites_url=video.choose_sites_url(viewer.meeting) if can_manage else None,
     )
 
 
@@ -197,6 +201,7 @@ def live_room(meeting_id: int):
         participant=attendee.participant,
         is_chair=attendee.is_chair,
         can_manage=attendee.has(MeetingRight.MANAGE),
+        video=video.room_client(attendee.meeting, current_user),
     )
 
 
@@ -327,3 +332,17 @@ def answer_invitation(meeting_id: int):
     accepted = answer.answer == "accept"
     flash(_("Đã xác nhận tham dự.") if accepted else _("Đã gửi lý do xin vắng."), "success")
     return redirect(back)
+
+
+@bp.post("/<int:meeting_id>/conference")
+@login_required
+def open_conference(meeting_id: int):
+    """Mở hội nghị truyền hình: the meeting's conference, created for the organisations
+    of its participants when there is none yet; then its page."""
+    organiser = standing(meeting_id, current_user, MeetingRight.MANAGE)
+    try:
+        conference = video.open_conference(organiser, current_user)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return redirect(url_for("conference.room", conference_id=conference.id))

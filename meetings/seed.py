@@ -6,12 +6,13 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from conference import services as conferences
 from core.extensions import db
 from core.i18n import VN_TZ
 from core.models import User
 from core.sample_pdf import make_pdf
 from core.security import user_by_username
-from meetings import documents, services
+from meetings import documents, services, video
 from meetings.access import standing_in
 from meetings.models import Meeting, MeetingStatus
 from meetings.schemas import AgendaItemIn, MeetingIn
@@ -154,3 +155,18 @@ def seed_meetings() -> None:
     if not _exists(WARD_MEETING):
         _ward_meeting()
     db.session.flush()
+    _city_conference()
+
+
+# The demo conference also reaches three pilot wards beyond the participants' own.
+CONFERENCE_WARDS = ("thuy-bieu", "phu-hoi", "thuan-hoa")
+
+
+def _city_conference() -> None:
+    """The city meeting is carried by an open video conference (city hall and a few
+    wards), so that its live room shows the conference panel. Created once."""
+    meeting = db.session.scalar(select(Meeting).where(Meeting.title == CITY_MEETING))
+    if meeting is None or video.existing(meeting) is not None:
+        return
+    sites = [*video.site_codes(meeting), *CONFERENCE_WARDS]
+    conferences.create_conference(_demo_user("chutich"), video.conference_body(meeting, sites))

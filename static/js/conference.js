@@ -157,8 +157,8 @@ function setCam(on) {
 
 /* ---- link quality ---- */
 function renderStats(stats) {
-  const body = document.querySelector('#conf-links tbody');
-  body.replaceChildren();
+  const body = document.querySelector('#conf-links tbody'); // absent where the client is embedded
+  if (body) body.replaceChildren();
   const codes = IS_HOST && CFG.chair ? C.sites.map((s) => s.code) : Object.keys(stats);
   for (const code of codes) {
     const s = stats[code];
@@ -169,7 +169,7 @@ function renderStats(stats) {
     const cells = [names[code], s ? (s.connected ? T.live : T.down) : T.notJoined,
       s ? s.bitrate_kbps : '–', s ? s.fps : '–', s ? `${s.loss_percent}%` : '–', s && s.rtt_ms != null ? `${s.rtt_ms} ms` : '–'];
     for (const value of cells) { const td = document.createElement('td'); td.textContent = value; row.append(td); }
-    body.append(row);
+    if (body) body.append(row);
     const el = document.querySelector(`.tile[data-site="${CSS.escape(code)}"]`);
     if (el) { el.classList.toggle('live', !!(s && s.connected)); el.classList.toggle('degraded', !!(s && s.connected && s.degraded)); }
   }
