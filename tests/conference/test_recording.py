@@ -97,14 +97,15 @@ def test_the_recording_ends_when_the_host_leaves(hub, tmp_path):
     async def scenario() -> dict[str, Any]:
         host = await publisher(hub, 3, "hue")
         await in_thread(hub.start_recording, 3, str(path), "hue")
-        assert await until(lambda: hub.recorders[3].feeds[("hue", "video")].outlet.sent > 10)
+        writer = hub.recorders[3]._writer
+        assert await until(lambda: writer.video_frames > 10)  # type: ignore[union-attr]
         await in_thread(hub.leave, 3, "hue")
         assert not hub.recorders[3].active  # finished; its facts wait to be collected
         await host.close()
         return await in_thread(hub.stop_recording, 3)
 
     info = run(scenario())
-    assert info["size"] > 0 and read_webm(path)["pictures"] > 5
+    assert info["size"] > 0 and read_webm(path)["pictures"] > 5, info
 
 
 def test_recording_leaves_forwarding_alone(hub, tmp_path, monkeypatch):
