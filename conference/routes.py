@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from conference import services
+from conference import recording, services
 from conference.access import ConferenceRight, standing
 from conference.models import Conference, ConferenceSite
-from conference.shapes import conference_dict
+from conference.shapes import conference_dict, recording_dict
 from core.extensions import db
 from core.transaction import CommittingBlueprint
 
@@ -48,4 +50,10 @@ def room(conference_id: int):
         site=found.joined,
         token=services.join_token(found),
         chair=found.has(ConferenceRight.CHAIR),
+        **_recordings(found.conference.id),
     )
+
+
+def _recordings(conference_id: int) -> dict[str, Any]:
+    kept = recording.recordings(conference_id)
+    return {"recordings": kept, "recording_shapes": [recording_dict(r) for r in kept]}

@@ -16,7 +16,10 @@ from aiortc.codecs import opus, vpx
 from conference.engine import MediaError
 from conference.hub import EmbeddedHub
 from conference.recorder import wanted
+from tests.conference import test_remote
 from tests.conference.peers import Receiver, in_thread, publisher, until
+
+remote = test_remote.remote  # the conference server in a process of its own
 
 
 @pytest.fixture
@@ -173,3 +176,26 @@ def test_what_is_recorded_follows_the_floor():
     }
     # a floor holder without a camera yet: the host's picture, both voices
     assert ("hue", "video") in wanted("hue", {"hue", "tay-loc"}, {"hue"})
+
+
+def test_recording_crosses_to_the_conference_server(remote, tmp_path):
+    path = tmp_path / "remote.webm"
+
+    async def scenario() -> dict[str, Any]:
+        host = await publisher(remote, 9, "hue")
+        await in_thread(remote.start_recording, 9, str(path), "hue")
+        with pytest.raises(MediaError) as refused:
+            await in_thread(remote.start_recording, 9, str(path), "hue")
+        assert refused.value.code == "already_recording"
+        await asyncio.sleep(3.0)
+        info = await in_thread(remote.stop_recording, 9)
+        await host.close()
+        return info
+
+    info = run(scenario())
+    assert info["size"] == path.stat().st_size and info["duration"] > 2.0
+    found = read_webm(path)
+    assert found["kinds"] == ["audio", "video"] and found["pictures"] > 5
+    with pytest.raises(MediaError) as refused:
+        remote.stop_recording(9)
+    assert refused.value.code == "not_recording"
