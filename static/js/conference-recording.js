@@ -45,7 +45,7 @@ export function setupRecording({ socket, request, alertBox, texts, chair, record
       const a = document.createElement('a');
       a.href = r.url; a.download = ''; a.textContent = when;
       const length = document.createElement('span');
-      length.className = 'muted'; length.textContent = ` ${clock(r.duration || 0)}`;
+      length.className = 'muted'; length.textContent = ` ${Math.floor((r.duration || 0) / 60)}:${String(Math.floor((r.duration || 0) % 60)).padStart(2, '0')}`;
       li.append(a, length);
     } else {
       li.className = 'muted';

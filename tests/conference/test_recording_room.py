@@ -19,6 +19,7 @@ from core import files
 from core.audit import AuditEntry
 from core.extensions import db
 from tests.conference.peers import NO_ICE_SERVERS, Camera, until
+from tests.meetings.factories import user
 
 pytestmark = [pytest.mark.db, pytest.mark.sockets]
 
@@ -106,7 +107,7 @@ def _kept_recording(conference_id: int) -> ConferenceRecording:
     stored = files.store_bytes(b"\x1a\x45\xdf\xa3 not really a webm", "video/webm")
     row = ConferenceRecording(
         conference_id=conference_id,
-        started_by_id=1,
+        started_by_id=user("chutich").id,
         work_path="/nowhere.webm",
         status=RecordingStatus.DONE,
         sha256=stored.sha256,
