@@ -83,22 +83,13 @@ def start(chair: ConferenceStanding, media: MediaEngine) -> ConferenceRecording:
 
 
 def _start_engine(media: MediaEngine, conference: Conference, path: str) -> None:
+    """Two chairs pressing at once: the engine refuses the second."""
     try:
         media.start_recording(conference.id, path, conference.host.code)
     except MediaError as err:
-        if err.code != "already_recording":
-            raise _engine_refused(err) from None
-        # the engine still runs a recording nobody kept (a call rolled back): replace it
-        _discard(media, conference.id)
-        media.start_recording(conference.id, path, conference.host.code)
-
-
-def _discard(media: MediaEngine, conference_id: int) -> None:
-    try:
-        info = media.stop_recording(conference_id)
-    except MediaError:
-        return
-    Path(str(info.get("path", ""))).unlink(missing_ok=True)
+        if err.code == "already_recording":
+            raise already_recording() from None
+        raise _engine_refused(err) from None
 
 
 def stop(chair: ConferenceStanding, media: MediaEngine) -> ConferenceRecording:

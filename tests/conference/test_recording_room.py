@@ -13,7 +13,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack
 from sqlalchemy import func, select
 
-from conference.engine import engine
+from conference.engine import MediaError, engine
 from conference.models import ConferenceRecording, RecordingStatus
 from core import files
 from core.audit import AuditEntry
@@ -176,3 +176,21 @@ def test_the_room_lists_the_recordings(conference, client, auth):
     page = client.get(made["url"]).get_data(as_text=True)
     assert "Bản ghi hình" in page and f"/recordings/{row.id}/file" in page
     assert 'id="conf-rec"' in page and 'id="btn-record"' not in page  # not the chair
+
+
+def test_refusals_of_the_engine_change_nothing(app, conference, site, monkeypatch, tmp_path):
+    made = conference()
+    host = site("chutich", made["id"])
+    media = engine(app)
+    media.start_recording(made["id"], str(tmp_path / "other.webm"), "hue")  # a second chair
+    host.refused("start_recording", "already_recording")
+    assert _rows(made["id"]) == []
+    media.stop_recording(made["id"])
+
+    def down(*_args: Any) -> None:
+        raise MediaError("engine_unavailable")
+
+    monkeypatch.setattr(media, "start_recording", down)
+    ack = host.refused("start_recording", "recording_failed")
+    assert ack["error"]["message"].startswith("Máy chủ truyền hình")
+    assert _rows(made["id"]) == []
