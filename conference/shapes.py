@@ -33,6 +33,7 @@ def recording_dict(recording: ConferenceRecording) -> dict[str, Any]:
     return {
         "id": recording.id,
         "conference_id": recording.conference_id,
+        "meeting_id": recording.conference.meeting_id,  # kept with the meeting it carried
         "status": recording.status.value,
         "started_at": recording.started_at.isoformat(),
         "stopped_at": recording.stopped_at.isoformat() if recording.stopped_at else None,

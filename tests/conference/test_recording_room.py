@@ -15,11 +15,12 @@ from sqlalchemy import func, select
 
 from conference.engine import MediaError, engine
 from conference.models import ConferenceRecording, RecordingStatus
+from conference.recording import recordings_of_meeting
 from core import files
 from core.audit import AuditEntry
 from core.extensions import db
 from tests.conference.peers import NO_ICE_SERVERS, Camera, until
-from tests.meetings.factories import user
+from tests.meetings.factories import meeting_body, user
 
 pytestmark = [pytest.mark.db, pytest.mark.sockets]
 
@@ -194,3 +195,13 @@ def test_refusals_of_the_engine_change_nothing(app, conference, site, monkeypatc
     ack = host.refused("start_recording", "recording_failed")
     assert ack["error"]["message"].startswith("Máy chủ truyền hình")
     assert _rows(made["id"]) == []
+
+
+def test_a_recording_is_kept_with_the_meeting_the_conference_carries(conference, client, h):
+    meeting = client.post("/api/v1/meetings", json=meeting_body(), headers=h("chutich")).get_json()
+    made = conference(meeting_id=meeting["id"])
+    row = _kept_recording(made["id"])
+    conference()  # another conference's recordings are not this meeting's
+    assert [r.id for r in recordings_of_meeting(meeting["id"])] == [row.id]
+    listed = client.get(f"/api/v1/conferences/{made['id']}/recordings", headers=h("chutich"))
+    assert listed.get_json()["recordings"][0]["meeting_id"] == meeting["id"]
