@@ -73,10 +73,12 @@ class WebmWriter:
     def __init__(self, path: str) -> None:
         self.path = path
         self.container: Any = av.open(path, "w", format="webm")
-        self.video = self.container.add_stream("libvpx", rate=FPS, options=VP8_OPTIONS)
+        self.video = self.container.add_stream("libvpx", rate=FPS)
         self.video.width, self.video.height, self.video.pix_fmt = WIDTH, HEIGHT, "yuv420p"
         self.video.bit_rate = VIDEO_BITRATE
         self.video.codec_context.time_base = MS
+        self.video.codec_context.options = VP8_OPTIONS
+        self.video.codec_context.thread_count = 1  # libvpx's own threads cost 20× the CPU
         self.audio = self.container.add_stream("libopus", rate=RATE, layout="mono")
         self.audio.format = "s16"
         self.container.start_encoding()  # a path that cannot be written fails here
@@ -105,7 +107,9 @@ class WebmWriter:
     def _decoder(self, site: str, kind: str) -> Any:
         key = (site, kind)
         if key not in self.decoders:
-            self.decoders[key] = CodecContext.create("vp8" if kind == "video" else "opus", "r")
+            decoder = CodecContext.create("vp8" if kind == "video" else "opus", "r")
+            decoder.thread_count = 1
+            self.decoders[key] = decoder
         return self.decoders[key]
 
     def _sound(self, site: str, frame: AudioFrame) -> None:
