@@ -83,7 +83,7 @@ class WebmWriter:
         self.audio.format = "s16"
         self.container.start_encoding()  # a path that cannot be written fails here
         self.decoders: dict[tuple[str, str], Any] = {}
-        self.resampler = av.AudioResampler(format="s16", layout="mono", rate=RATE)
+        self.resamplers: dict[str, av.AudioResampler] = {}
         self.mix = Mix()
         self.graph: Graph | None = None
         self.graph_size: tuple[int, int] = (0, 0)
@@ -113,7 +113,10 @@ class WebmWriter:
         return self.decoders[key]
 
     def _sound(self, site: str, frame: AudioFrame) -> None:
-        for mono in self.resampler.resample(frame):
+        resampler = self.resamplers.get(site)
+        if resampler is None:
+            resampler = self.resamplers[site] = av.AudioResampler("s16", "mono", RATE)
+        for mono in resampler.resample(frame):
             self.mix.add(site, mono.to_ndarray().reshape(-1).astype(np.int32))
 
     def _picture(self, frame: VideoFrame, at: float) -> None:

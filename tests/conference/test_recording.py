@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import av
+import numpy as np
 import pytest
 from aiortc.codecs import opus, vpx
 
 from conference.engine import MediaError
 from conference.hub import EmbeddedHub
 from conference.recorder import wanted
+from conference.webm import BACKLOG, RATE, STEP, Mix
 from tests.conference import test_remote
 from tests.conference.peers import Receiver, in_thread, publisher, until
 
@@ -199,3 +201,17 @@ def test_recording_crosses_to_the_conference_server(remote, tmp_path):
     with pytest.raises(MediaError) as refused:
         remote.stop_recording(9)
     assert refused.value.code == "not_recording"
+
+
+def test_the_voices_are_mixed_and_bounded():
+    mix = Mix()
+    mix.add("hue", np.full(STEP, 1000, dtype=np.int32))
+    mix.add("phu-nhuan", np.full(STEP // 2, 30000, dtype=np.int32))
+    step = mix.take()
+    assert step.dtype == np.int16 and len(step) == STEP
+    assert step[0] == 31000
+    assert step[-1] == 1000  # the ward's half ran out: its silence is padding
+    mix.add("hue", np.full(10 * RATE, 32000, dtype=np.int32))  # a flood is cut to the backlog
+    assert len(mix.pending["hue"]) == BACKLOG
+    mix.add("phu-nhuan", np.full(STEP, 32000, dtype=np.int32))
+    assert mix.take().max() == 32767  # clipped, not wrapped
