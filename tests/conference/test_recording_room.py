@@ -205,3 +205,15 @@ def test_a_recording_is_kept_with_the_meeting_the_conference_carries(conference,
     assert [r.id for r in recordings_of_meeting(meeting["id"])] == [row.id]
     listed = client.get(f"/api/v1/conferences/{made['id']}/recordings", headers=h("chutich"))
     assert listed.get_json()["recordings"][0]["meeting_id"] == meeting["id"]
+
+
+def test_a_recording_moves_into_the_store_once(app, tmp_path):
+    data = bytes(range(256)) * 20_000  # 5 MB, hashed in chunks
+    first, second = tmp_path / "a.webm", tmp_path / "b.webm"
+    first.write_bytes(data)
+    second.write_bytes(data)
+    kept = files.store_file(first, "video/webm")
+    assert not first.exists() and kept.size == len(data)
+    assert files.path_for(kept.sha256).read_bytes() == data
+    again = files.store_file(second, "video/webm")
+    assert again.sha256 == kept.sha256 and not second.exists()
