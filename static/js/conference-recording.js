@@ -40,7 +40,9 @@ export function setupRecording({ socket, request, alertBox, texts, chair, record
     if (!list || list.querySelector(`[data-id="${r.id}"]`)) return;
     const li = document.createElement('li');
     li.dataset.id = r.id;
-    const when = new Date(r.started_at).toLocaleString('vi-VN', { dateStyle: 'short', timeStyle: 'short' });
+    const d = new Date(r.started_at);
+    const two = (n) => String(n).padStart(2, '0');
+    const when = `${two(d.getHours())}:${two(d.getMinutes())} ${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`;
     if (r.url) {
       const a = document.createElement('a');
       a.href = r.url; a.download = ''; a.textContent = when;

@@ -46,6 +46,7 @@ def test_the_chair_records_and_every_site_sees_it(site_page, conference_id, tmp_
         expect(page.locator("#conf-recordings li a")).to_have_count(1)
         expect(page.locator("#conf-no-recordings")).to_be_hidden()
     expect(host.locator("#btn-record")).to_have_text("Ghi hình")
+    host.screenshot(path=str(SCREENSHOTS / "conference-recordings-tablet.png"), full_page=True)
     link = ward.locator("#conf-recordings li a").get_attribute("href")
     assert link
     got = ward.request.get(link)
