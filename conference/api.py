@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from conference import services
-from conference.access import ConferenceRight, standing
+from conference import recording, services
+from conference.access import ConferenceRight, conference_not_found, standing
 from conference.engine import engine
 from conference.schemas import ConferenceIn
-from conference.shapes import conference_dict
+from conference.shapes import conference_dict, recording_dict
+from core import files
 from core.api import api_blueprint
+from core.http import content_disposition
 from core.schemas import body
 
 api = api_blueprint("api_conference", __name__)
@@ -49,3 +51,33 @@ def link_stats(conference_id: int) -> ResponseReturnValue:
     found = standing(conference_id, current_user, ConferenceRight.CHAIR)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     return jsonify(engine(app).stats(found.conference.id))
+
+
+@api.get("/conferences/<int:conference_id>/recordings")
+@login_required
+def list_recordings(conference_id: int) -> ResponseReturnValue:
+    """The conference's recordings (ghi hình), newest first (invited sites only)."""
+    found = standing(conference_id, current_user, ConferenceRight.JOIN)
+    kept = recording.recordings(found.conference.id)
+    return jsonify(recordings=[recording_dict(r) for r in kept])
+
+
+@api.get("/conferences/<int:conference_id>/recordings/<int:recording_id>/file")
+@login_required
+def recording_file(conference_id: int, recording_id: int) -> ResponseReturnValue:
+    """The WebM file; honours Range. Only for those who may see the conference: 404 for
+    anyone else, as for a recording that does not exist."""
+    found = standing(conference_id, current_user)
+    if not found.has(ConferenceRight.JOIN):
+        raise conference_not_found()
+    first_part = request.range is None or request.range.ranges[0][0] == 0
+    row = recording.downloadable(found, recording_id, first_part)
+    assert row.sha256 is not None
+    response = send_file(
+        files.path_for(row.sha256), mimetype=recording.CONTENT_TYPE, conditional=True,
+        etag=row.sha256, max_age=86400,
+    )  # fmt: skip
+    name = f"{found.conference.title} - {row.started_at:%Y-%m-%d %H%M}.webm"
+    response.headers["Content-Disposition"] = content_disposition(name)
+    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
+    return response

@@ -16,7 +16,8 @@ from flask import Flask
 
 class MediaError(Exception):
     """The engine refused a negotiation: ``code`` is ``invalid_sdp``, ``no_codec``,
-    ``not_publishing`` or ``engine_unavailable``."""
+    ``not_publishing`` or ``engine_unavailable``; or a recording: ``already_recording``,
+    ``not_recording``, ``recording_failed``."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}")
@@ -48,6 +49,17 @@ class MediaEngine(Protocol):
 
     def connected(self, conference_id: int) -> set[str]:
         """The sites whose media reaches the engine now."""
+        ...
+
+    def start_recording(self, conference_id: int, path: str, host: str) -> None:
+        """Record the host and whoever has the floor into a WebM file at ``path`` (a path
+        the engine's process can write): the floor holder's picture while it has the
+        floor, else the host's; the voices of both."""
+        ...
+
+    def stop_recording(self, conference_id: int) -> dict[str, Any]:
+        """Close the file: ``{path, duration, size, video_frames, dropped}``. A recording
+        that ended by itself (the host left) is answered here too."""
         ...
 
     def close(self) -> None: ...

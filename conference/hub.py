@@ -15,11 +15,13 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import av
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 
 from conference import forwarding
 from conference.engine import MediaError
 from conference.linkstats import site_stats
+from conference.recorder import Recorder, wanted
 from conference.relay import Fanout, Outlet
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,7 @@ class EmbeddedHub:
         self.ice_servers = list(ice_servers or [])
         self.peer_timeout = peer_timeout
         self.rooms: dict[int, Room] = {}
+        self.recorders: dict[int, Recorder] = {}  # running, or finished and not yet collected
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="conference-hub", daemon=True)
         self._thread.start()
@@ -131,6 +134,12 @@ class EmbeddedHub:
 
     def connected(self, conference_id: int) -> set[str]:
         return self._call(self._connected(conference_id))
+
+    def start_recording(self, conference_id: int, path: str, host: str) -> None:
+        self._call(self._start_recording(conference_id, path, host))
+
+    def stop_recording(self, conference_id: int) -> dict[str, Any]:
+        return self._call(self._stop_recording(conference_id))
 
     def close(self) -> None:
         if not self._thread.is_alive():
@@ -181,6 +190,7 @@ class EmbeddedHub:
         source.joined_at = time.monotonic()
         if old is not None:
             await old.close()
+        self._feed_recorder(conference_id)
         return answer
 
     def _tap(self, room: Room, source: Source, pc: RTCPeerConnection) -> None:
@@ -234,9 +244,13 @@ class EmbeddedHub:
         room = self.rooms.get(conference_id)
         if room is None:
             return
+        recorder = self.recorders.get(conference_id)
+        if recorder is not None and recorder.host == site:
+            await recorder.finish()  # the host left: the recording ends with it
         await self._release_source(room, site, forget=True)
         for key in [key for key in room.subscriptions if key[0] == site]:
             await self._end_subscription(room, room.subscriptions.pop(key))
+        self._feed_recorder(conference_id)  # a floor holder that left: back to the host
         if not room.sources and not room.subscriptions:
             self.rooms.pop(conference_id, None)
 
@@ -258,6 +272,43 @@ class EmbeddedHub:
         for source in room.sources.values():
             if "audio" in source.fanouts:
                 source.fanouts["audio"].enabled = source.site in audible
+        self._feed_recorder(conference_id)
+
+    # -- recording (the one place that decodes and encodes) -----------------------------
+    async def _start_recording(self, conference_id: int, path: str, host: str) -> None:
+        running = self.recorders.get(conference_id)
+        if running is not None and running.active:
+            raise MediaError("already_recording")
+        recorder = Recorder(path, host)
+        try:
+            await asyncio.to_thread(recorder.open)
+        except (OSError, ValueError, av.FFmpegError) as err:
+            raise MediaError("recording_failed", str(err)) from None
+        self.recorders[conference_id] = recorder
+        self._feed_recorder(conference_id)
+
+    async def _stop_recording(self, conference_id: int) -> dict[str, Any]:
+        recorder = self.recorders.pop(conference_id, None)
+        if recorder is None:
+            raise MediaError("not_recording")
+        return await recorder.finish()
+
+    def _feed_recorder(self, conference_id: int) -> None:
+        """Point the recorder at the host's and the floor holder's fanouts, as a
+        receiving site's outlets are (sources that have not published yet included)."""
+        recorder = self.recorders.get(conference_id)
+        if recorder is None or not recorder.active:
+            return
+        room = self._room(conference_id)
+        published = {s.site for s in room.sources.values() if s.published}
+        fanouts = {}
+        for site, kind in wanted(recorder.host, room.audible, published):
+            source = room.sources.setdefault(site, Source(site))
+            fanout = source.fanouts.get(kind)
+            if fanout is None:
+                fanout = source.fanouts[kind] = Fanout(kind, source.ask_keyframe)
+            fanouts[(site, kind)] = (fanout, source.ask_keyframe)
+        recorder.follow(fanouts)
 
     async def _connected(self, conference_id: int) -> set[str]:
         room = self.rooms.get(conference_id)
@@ -292,6 +343,8 @@ class EmbeddedHub:
 
     async def _close_all(self) -> None:
         self._sweeper.cancel()
+        for recorder in self.recorders.values():
+            await recorder.finish()
         for conference_id in list(self.rooms):
             room = self.rooms[conference_id]
             for site in list(room.sources):

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Timestamped, enum_column
+from core.db import Timestamped, enum_column, utcnow
 from core.extensions import Model
-from core.models import Organization, User
+from core.models import Organization, StoredFile, User
 
 
 class ConferenceKind(enum.StrEnum):
@@ -83,3 +84,38 @@ class ConferenceSite(Model):
     @property
     def code(self) -> str:
         return self.organization.code
+
+
+class RecordingStatus(enum.StrEnum):
+    RECORDING = "recording"  # đang ghi hình
+    DONE = "done"  # the file is kept
+    FAILED = "failed"  # the engine lost it (restarted) or wrote nothing
+
+
+class ConferenceRecording(Model):
+    """A recording (bản ghi hình) of a conference: the host and whoever had the floor, one
+    WebM file in the file store, kept with the conference and so with its meeting."""
+
+    __tablename__ = "conference_recording"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[RecordingStatus] = mapped_column(
+        enum_column(RecordingStatus), default=RecordingStatus.RECORDING
+    )
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    stopped_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None]
+    # where the engine writes while recording (it moves into the store when it stops)
+    work_path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_file.sha256"))
+    size: Mapped[int | None]
+    duration: Mapped[float | None]  # seconds
+
+    conference: Mapped[Conference] = relationship()
+    started_by: Mapped[User] = relationship(foreign_keys=[started_by_id])
+    stopped_by: Mapped[User | None] = relationship(foreign_keys=[stopped_by_id])
+    file: Mapped[StoredFile | None] = relationship()

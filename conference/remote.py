@@ -16,6 +16,7 @@ from conference.engine import MediaError
 
 log = logging.getLogger(__name__)
 CALLS = {"publish", "subscribe", "leave", "floor", "stats", "connected"}
+CALLS |= {"start_recording", "stop_recording"}
 
 
 def authkey(secret_key: str) -> bytes:
@@ -72,6 +73,12 @@ class RemoteEngine:
 
     def connected(self, conference_id: int) -> set[str]:
         return set(self._call("connected", conference_id))
+
+    def start_recording(self, conference_id: int, path: str, host: str) -> None:
+        self._call("start_recording", conference_id, path, host)
+
+    def stop_recording(self, conference_id: int) -> dict[str, Any]:
+        return dict(self._call("stop_recording", conference_id))
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from conference import choices, services
+from conference import choices, recording, services
 from conference.access import ConferenceRight, standing
 from conference.models import Conference, ConferenceSite
 from conference.schemas import ConferenceIn
-from conference.shapes import conference_dict
+from conference.shapes import conference_dict, recording_dict
 from core.errors import DomainError, Forbidden
 from core.extensions import db
 from core.schemas import parse
@@ -57,6 +59,7 @@ def room(conference_id: int):
         site=found.joined,
         token=services.join_token(found),
         chair=found.has(ConferenceRight.CHAIR),
+        **_recordings(found.conference.id),
     )
 
 
@@ -115,3 +118,8 @@ def new_conference():
         other_sites=others,
         meetings=choices.meeting_choices(hosts),
     ), status
+
+
+def _recordings(conference_id: int) -> dict[str, Any]:
+    kept = recording.recordings(conference_id)
+    return {"recordings": kept, "recording_shapes": [recording_dict(r) for r in kept]}

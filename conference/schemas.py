@@ -52,3 +52,7 @@ class SiteIn(Schema):
 
 class MuteIn(Schema):
     muted: bool = True
+
+
+class RecordingIn(Schema):
+    """Start or stop recording (ghi hình) the conference: nothing to say but the event."""

@@ -16,12 +16,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_socketio import join_room, leave_room
 
-from conference import services
+from conference import recording, services
 from conference.access import ConferenceRight, ConferenceStanding, standing
 from conference.engine import MediaEngine, MediaError, engine
 from conference.events import NAMESPACE, publish, room_name, send_now, site_room
-from conference.schemas import JoinIn, MuteIn, OfferIn, SiteIn, SubscribeIn
-from conference.shapes import conference_dict
+from conference.schemas import JoinIn, MuteIn, OfferIn, RecordingIn, SiteIn, SubscribeIn
+from conference.shapes import conference_dict, recording_dict
+from core import transaction
 from core.errors import DomainError, Forbidden
 from core.extensions import socketio
 from core.models import User
@@ -178,13 +179,35 @@ class ConferenceNamespace(AuthenticatedNamespace):
         return {"stats": stats}
 
     @socket_event
+    def on_start_recording(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        parse(RecordingIn, data)
+        chair = _joined(user, ConferenceRight.CHAIR)
+        shape = recording_dict(recording.start(chair, _engine()))
+        publish("recording_started", shape, chair.conference.id)
+        return {"recording": shape}
+
+    @socket_event
+    def on_stop_recording(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        parse(RecordingIn, data)
+        chair = _joined(user, ConferenceRight.CHAIR)
+        shape = recording_dict(recording.stop(chair, _engine()))
+        publish("recording_stopped", shape, chair.conference.id)
+        return {"recording": shape}
+
+    @socket_event
     def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         self._release()
         return {}
 
     def on_disconnect(self, reason: Any = None) -> None:
         super().on_disconnect(reason)
-        self._release()
+        transaction.begin()  # a disconnect is no event: it commits what it keeps itself
+        try:
+            self._release()
+        except BaseException:
+            transaction.roll_back()
+            raise
+        transaction.commit()
 
     def _release(self) -> None:
         conference_id, site = (
@@ -202,6 +225,15 @@ class ConferenceNamespace(AuthenticatedNamespace):
         if mine:  # a site that reconnected elsewhere keeps its new connection
             _engine().leave(conference_id, site)
             send_now("site_left", {"site": site}, room_name(conference_id))
+            _end_recording_if_host(conference_id, site)
+
+
+def _end_recording_if_host(conference_id: int, site: str) -> None:
+    """The recording ends with the host's presence (the engine has closed the file)."""
+    running = recording.active(conference_id)
+    if running is not None and running.conference.host.code == site:
+        recording.finish(running, _engine(), None)
+        publish("recording_stopped", recording_dict(running), conference_id)
 
 
 def register() -> None:

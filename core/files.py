@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -52,3 +53,27 @@ def store_stream(stream: BinaryIO, content_type: str) -> StoredFile:
 
 def read_bytes(sha256: str) -> bytes:
     return path_for(sha256).read_bytes()
+
+
+def store_file(source: Path, content_type: str) -> StoredFile:
+    """Move a file that is already on disk (a recording) into the store without reading
+    it into memory; the source is gone afterwards."""
+    digest = hashlib.sha256()
+    size = 0
+    with source.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    name = digest.hexdigest()
+    target = path_for(name)
+    if target.exists():
+        source.unlink()
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(source), target)
+    row = db.session.get(StoredFile, name)
+    if row is None:
+        row = StoredFile(sha256=name, size=size, content_type=content_type)
+        db.session.add(row)
+        db.session.flush()
+    return row

@@ -4,6 +4,7 @@
  * Socket.IO namespace /conference; media goes through the server's hub.
  */
 import { SIZES, openMedia, publishTo, receiveFrom, receivedVideo, resize } from './conference-media.js';
+import { setupRecording } from './conference-recording.js';
 
 const CFG = JSON.parse(document.getElementById('conf-config').textContent);
 const T = CFG.texts;
@@ -249,3 +250,4 @@ window.sohoaConference = {
 
 startCamera().then(() => { if (socket.connected && state.joined && !state.publisher) publish().catch((e) => alertBox(e.message)); });
 pollStats();
+setupRecording({ socket, request, alertBox, texts: T, chair: CFG.chair, recordings: CFG.recordings });
