@@ -14,6 +14,7 @@ from classroom import (
 from classroom.api import api
 from classroom.routes import bp
 from classroom.services import place_confirmed_seat
+from classroom.video_api import api as video_api
 from core.signals import seat_confirmed
 from core.wiring import add_nav
 
@@ -34,6 +35,7 @@ def _place_confirmed_seat(sender: Any, **seat: Any) -> None:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    app.register_blueprint(video_api)
     sockets.register()
     seat_confirmed.connect(_place_confirmed_seat, weak=False)
     add_nav(
