@@ -19,6 +19,7 @@ from core.security import issue_token, user_by_username
 from tests.classroom.conftest import SCHOOL, make_students
 from tests.conference.conftest import Site
 from tests.conference.peers import NO_ICE_SERVERS, Camera, Receiver, until
+from tests.support import DEMO_PASSWORD
 
 pytestmark = pytest.mark.db
 
@@ -157,6 +158,34 @@ def test_the_lesson_is_told_when_the_video_starts_and_stops(app, client, h, less
         {"active": False, "conference_id": None},
     ]
     student.disconnect(namespace="/classroom")
+
+
+def _login(client, username: str, password: str = DEMO_PASSWORD) -> None:
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code in (302, 303)
+
+
+def test_the_lesson_page_has_the_video_panel_for_teacher_and_student(app, client, lesson):
+    _login(client, "giaovien")
+    live = client.get(f"/classroom/lessons/{lesson['id']}").get_data(as_text=True)
+    assert 'id="lv-start"' in live and 'id="lv-call"' in live and "js/classroom/video.js" in live
+    student = app.test_client()
+    _login(student, "hocsinh")
+    live = student.get(f"/classroom/lessons/{lesson['id']}").get_data(as_text=True)
+    assert 'id="lv-off"' in live and 'id="lv-start"' not in live and 'id="lv-call"' not in live
+
+
+def test_a_class_video_opens_as_a_conference_page_for_its_members_only(
+    app, client, h, lesson, video
+):
+    started = video()
+    stranger = outsider(client, h)
+    _login(client, "hocsinh")
+    page = client.get(f"/conference/{started['conference_id']}")
+    assert page.status_code == 200 and "Lý Thị Quỳnh" in page.get_data(as_text=True)
+    other = app.test_client()
+    _login(other, stranger, "hoc-sinh-2026")
+    assert other.get(f"/conference/{started['conference_id']}").status_code == 403
 
 
 # -- signaling -------------------------------------------------------------------------------
