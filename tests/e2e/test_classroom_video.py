@@ -150,6 +150,16 @@ def test_student_sees_the_teacher_and_is_called_on_while_slides_follow(device, l
     student.screenshot(path=str(SCREENSHOTS / "classroom-video-off-phone.png"))
     student.click("#lv-on")
     assert wait_for_frames(student, host) > 10
+    # the link drops and comes back: the page receives the teacher again on a new connection
+    student.evaluate(
+        "(h) => { window.oldPc = window.sohoaVideo.state.receivers.get(h);"
+        " window.sohoaVideo.socket.io.engine.close(); }",
+        host,
+    )
+    renewed = "(h) => { const pc = window.sohoaVideo.state.receivers.get(h);"
+    renewed += " return Boolean(pc) && pc !== window.oldPc; }"
+    student.wait_for_function(renewed, arg=host)
+    assert wait_for_frames(student, host) > 10
     # the teacher stops the video: the student's panel goes away, the lesson goes on
     teacher.click("#lv-stop")
     expect(panel).to_be_hidden()

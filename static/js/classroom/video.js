@@ -64,6 +64,8 @@ function render() {
   const floorName = state.floor ? (state.floor === me() ? T.you : state.names[state.floor]) : '';
   label.hidden = !floorName;
   label.textContent = floorName ? fmt(T.floor, { name: floorName }) : '';
+  const call = $('lv-call');
+  if (call) call.hidden = !(state.pass && state.pass.chair);
   renderCallList();
   arrange();
 }
@@ -227,6 +229,13 @@ async function syncSending() {
 }
 
 /* ---- signaling ------------------------------------------------------------------------- */
+let queue = Promise.resolve();
+/** Media steps run one after another (a pass, a floor change and a reconnection may cross). */
+function serial(step) {
+  queue = queue.then(step).catch((e) => note(e.message));
+  return queue;
+}
+
 async function join() {
   if (!state.pass || state.off) return;
   const ack = await request('join', { conference_id: state.pass.conference_id, token: state.pass.token });
@@ -237,26 +246,38 @@ async function join() {
   await syncReceivers();
 }
 
+/** The connection dropped: the server released this device's media; rebuild it on reconnect. */
+function dropMedia() {
+  state.joined = false;
+  for (const code of [...state.receivers.keys()]) stopReceiving(code);
+  if (state.publisher) state.publisher.close();
+  state.publisher = null;
+}
+
 function openSocket() {
-  if (socket) { if (!socket.connected) socket.connect(); else join().catch((e) => note(e.message)); return; }
+  if (socket) {
+    // connecting already: the connect handler joins with the latest pass (a second connect
+    // would open the namespace twice)
+    if (socket.connected) serial(join);
+    else if (!socket.active) socket.connect();
+    return;
+  }
   socket = window.io('/conference', { transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
-  socket.on('connect', () => join().catch((e) => note(e.message)));
-  socket.on('disconnect', () => { state.joined = false; });
-  socket.on('floor_changed', async ({ site }) => {
+  socket.on('connect', () => serial(join));
+  socket.on('disconnect', dropMedia);
+  socket.on('floor_changed', ({ site }) => {
     const had = state.floor === me();
     state.floor = site;
     if (!state.pass.chair && had !== (site === me())) toast(site === me() ? T.called : T.uncalled, site === me() ? 'ok' : 'info');
     render();
-    await syncSending();
-    await syncReceivers();
+    serial(async () => { await syncSending(); await syncReceivers(); });
   });
 }
 
 /** Leave the video (switched off, or stopped by the teacher): nothing is sent or received. */
 function teardown() {
-  for (const code of [...state.receivers.keys()]) stopReceiving(code);
+  dropMedia();
   stopSending();
-  state.joined = false;
   if (socket && socket.connected) socket.disconnect();
   $('lv-stage').replaceChildren();
 }
