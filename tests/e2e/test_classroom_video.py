@@ -135,7 +135,8 @@ def test_student_sees_the_teacher_and_is_called_on_while_slides_follow(device, l
     expect(student.locator("#lv-floor")).to_have_text("Đang phát biểu: Bạn")
     assert wait_for_frames(teacher, me) > 10  # the teacher sees the student on the floor
     expect(teacher.locator("#hands-count")).to_have_text("0")  # called on: hand lowered
-    teacher.wait_for_timeout(800)
+    student.click('.side-tab[data-panel="poll"]')
+    expect(student.locator(".lesson-toast")).to_have_count(0)  # the notices have faded
     teacher.screenshot(path=str(SCREENSHOTS / "classroom-video-teacher-tablet.png"))
     student.screenshot(path=str(SCREENSHOTS / "classroom-video-student-phone.png"))
     teacher.click("#lv-take")
@@ -147,6 +148,7 @@ def test_student_sees_the_teacher_and_is_called_on_while_slides_follow(device, l
     expect(student.locator(".lv-tile")).to_have_count(0)
     teacher.click(".ld-next")
     expect(student.locator("#live-document")).to_have_attribute("data-page", "3")
+    expect(student.locator(".lesson-toast")).to_have_count(0)
     student.screenshot(path=str(SCREENSHOTS / "classroom-video-off-phone.png"))
     student.click("#lv-on")
     assert wait_for_frames(student, host) > 10

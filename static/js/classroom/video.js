@@ -154,6 +154,7 @@ function renderCallList() {
 function callOn(code) {
   if (!code) return;
   request('give_floor', { site: code }).then(() => {
+    $('lv-student').value = '';
     const user = state.users[code];
     if (state.hands.some((h) => h.user === user) && lesson()) {
       lesson().socket.emit('lower_hand', { lesson_id: CFG.lesson_id, user }, () => {});
