@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from bench import classroom as classroom_bench
 from bench import (
+    classroom_video,
     conference,
     enrollment_allocation,
     enrollment_opening,
@@ -56,6 +57,8 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
     ]
     conference_small = ["--sites", "4", "--students", "3", "--window", "5"] if quick else []
     runs.append(("conference hub", conference.main, conference_small + extra))
+    runs.append(("class video signaling", classroom_video.main,
+                 (["--students", "10"] if quick else []) + extra))
     if postgresql:
         runs[2:2] = [
             ("follow the presenter, 1 process, PostgreSQL", follow_presenter.main,

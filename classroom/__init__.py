@@ -16,6 +16,7 @@ from classroom import (
 from classroom.api import api
 from classroom.routes import bp
 from classroom.services import place_confirmed_seat
+from classroom.video_api import api as video_api
 from classroom.work_api import api as work_api
 from core.signals import seat_confirmed
 from core.wiring import add_nav
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.register_blueprint(work_api)
+    app.register_blueprint(video_api)
     sockets.register()
     seat_confirmed.connect(_place_confirmed_seat, weak=False)
     add_nav(

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from classroom import documents, polls, room, services
+from classroom import documents, polls, room, services, video
 from classroom.access import ClassRight, class_standing, classes_for, lesson_standing
 from classroom.events import publish
 from classroom.models import Material
@@ -141,6 +141,8 @@ def end_lesson(lesson_id: int) -> ResponseReturnValue:
     publish(
         "lesson_status_changed", {"lesson_id": lesson.id, "status": lesson.status.value}, lesson.id
     )
+    if video.end_with_lesson(lesson) is not None:
+        publish("video_changed", video.video_payload(None), lesson.id)
     return jsonify(lesson_dict(lesson))
 
 

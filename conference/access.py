@@ -3,6 +3,8 @@
 A person takes part *as a site* (điểm cầu): a member of an invited organisation joins as
 that organisation's site. The host site's chair, secretary, clerk (and any administrator,
 and the creator) lead the conference: give and take the floor, mute all, roll call.
+In a class the sites are people: each invited person is a site of their own, and the
+host (the teacher) leads.
 """
 
 from __future__ import annotations
@@ -57,8 +59,11 @@ class ConferenceStanding(Standing):
     def has(self, right: enum.Enum) -> bool:
         if right is ConferenceRight.JOIN:
             return self.site is not None
-        host_org = self.conference.host.organization_id
-        leads = bool(self.user.roles_in(host_org) & LEAD_ROLES)
+        host = self.conference.host
+        if host.organization_id is None:  # a person hosts (the teacher of a class)
+            leads = host.user_id == self.user.id
+        else:
+            leads = bool(self.user.roles_in(host.organization_id) & LEAD_ROLES)
         creator = self.conference.created_by_id == self.user.id
         return self.is_host and (leads or creator or self.user.is_admin)
 
@@ -74,9 +79,15 @@ class ConferenceStanding(Standing):
 
 def site_of(conference: Conference, user: User, code: str | None = None) -> ConferenceSite | None:
     """The site the user takes part as: the one named, else the host site if the user
-    belongs to it, else the first invited site of the user's organisations."""
+    belongs to it, else the first invited site of the user's organisations. A person
+    invited in their own name takes part as that site."""
     org_ids = {org.id for org in user.organizations}
-    mine = [site for site in conference.sites if site.organization_id in org_ids]
+    mine = [
+        site
+        for site in conference.sites
+        if site.user_id == user.id
+        or (site.organization_id is not None and site.organization_id in org_ids)
+    ]
     if code is not None:
         return next((site for site in mine if site.code == code), None)
     return mine[0] if mine else None  # sites are ordered host first

@@ -42,6 +42,11 @@ class Conference(Timestamped, Model):
         ForeignKey("meeting.id", ondelete="SET NULL"), index=True
     )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # The live lesson this class conference carries (classroom uses conference, not the
+    # reverse); one conference per lesson.
+    lesson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lesson.id", ondelete="CASCADE"), unique=True
+    )
 
     created_by: Mapped[User] = relationship()
     sites: Mapped[list[ConferenceSite]] = relationship(
@@ -59,31 +64,55 @@ class Conference(Timestamped, Model):
         return next((site for site in self.sites if site.has_floor), None)
 
     def site_by_code(self, code: str) -> ConferenceSite | None:
-        return next((s for s in self.sites if s.organization.code == code), None)
+        return next((s for s in self.sites if s.code == code), None)
 
 
 class ConferenceSite(Model):
-    """A site (điểm cầu): an organisation's meeting room taking part in a conference."""
+    """A site (điểm cầu): an organisation's meeting room taking part in a conference, or,
+    in a class, one person (the teacher or a student) taking part from their device."""
 
     __tablename__ = "conference_site"
-    __table_args__ = (UniqueConstraint("conference_id", "organization_id"),)
+    __table_args__ = (
+        UniqueConstraint("conference_id", "organization_id"),
+        UniqueConstraint("conference_id", "user_id", name="uq_conference_site_person"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conference_id: Mapped[int] = mapped_column(
         ForeignKey("conference.id", ondelete="CASCADE"), index=True
     )
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # a person (class)
     is_host: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)  # its place in the host's grid
     # The ward that has the floor (đang phát biểu); at most one per conference.
     has_floor: Mapped[bool] = mapped_column(default=False)
 
     conference: Mapped[Conference] = relationship(back_populates="sites")
-    organization: Mapped[Organization] = relationship(lazy="joined")
+    organization: Mapped[Organization | None] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="joined")
 
     @property
     def code(self) -> str:
-        return self.organization.code
+        """The site's key in signaling and in the engine: the organisation's code, or
+        ``u<user id>`` for a person."""
+        if self.organization is not None:
+            return self.organization.code
+        return person_code(self.user_id or 0)
+
+    @property
+    def name(self) -> str:
+        if self.organization is not None:
+            return self.organization.name
+        return self.user.display_name if self.user is not None else ""
+
+    @property
+    def username(self) -> str | None:
+        return self.user.username if self.user is not None else None
+
+
+def person_code(user_id: int) -> str:
+    return f"u{user_id}"
 
 
 class RecordingStatus(enum.StrEnum):

@@ -9,7 +9,10 @@ from conference.services import floor_code
 
 
 def site_dict(site: ConferenceSite) -> dict[str, Any]:
-    return {"code": site.code, "name": site.organization.name, "host": site.is_host}
+    shape = {"code": site.code, "name": site.name, "host": site.is_host}
+    if site.user_id is not None:  # a person's site (a class): who it is
+        shape["user"] = site.username
+    return shape
 
 
 def conference_dict(conference: Conference) -> dict[str, Any]:
@@ -21,6 +24,7 @@ def conference_dict(conference: Conference) -> dict[str, Any]:
         "url": f"/conference/{conference.id}",
         "host": conference.host.code,
         "meeting_id": conference.meeting_id,
+        "lesson_id": conference.lesson_id,
         "floor": floor_code(conference),
         "sites": [site_dict(site) for site in conference.sites],
     }

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_socketio import join_room, leave_room
 
-from conference import recording, services
+from conference import people, recording, services
 from conference.access import ConferenceRight, ConferenceStanding, standing
 from conference.engine import MediaEngine, MediaError, engine
 from conference.events import NAMESPACE, publish, room_name, send_now, site_room
@@ -63,7 +63,7 @@ def roll_call(found: ConferenceStanding) -> list[dict[str, Any]]:
     return [
         {
             "code": s.code,
-            "name": s.organization.name,
+            "name": s.name,
             "host": s.is_host,
             "connected": s.code in live,
         }
@@ -79,6 +79,7 @@ class ConferenceNamespace(AuthenticatedNamespace):
         found = standing(request.conference_id, user, ConferenceRight.JOIN, site=code)
         if found.site is None:
             raise services.bad_token()
+        people.require_open(found.conference)
         conference_id = found.conference.id
         with _owners_lock:
             _owners[(conference_id, code)] = connection_sid()
@@ -96,6 +97,7 @@ class ConferenceNamespace(AuthenticatedNamespace):
     def on_publish(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         request = parse(OfferIn, data)
         found = _joined(user)
+        people.require_may_publish(found)
         media = _engine()
         try:
             answer = media.publish(found.conference.id, found.joined.code, request.sdp)
