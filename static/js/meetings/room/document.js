@@ -16,6 +16,8 @@ const picker = $('#doc-picker');
 export const liveDoc = new LiveDocument({
   container: document.getElementById('live-document'),
   strings: T,
+  // landscape shows the whole page (fit-width stays a choice); portrait reads by the width
+  fit: window.matchMedia('(orientation: landscape)').matches ? 'page' : 'width',
   onUserPageChange: (documentId, page) => sendTurn({ documentId, page }),
   onPageShown: (documentId, page) => {
     picker.value = String(documentId);

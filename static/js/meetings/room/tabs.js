@@ -13,9 +13,12 @@ export function openTab(name, { toggle = false } = {}) {
     tab.tabIndex = active ? 0 : -1;
   }
   for (const panel of $$('.room-panel')) panel.hidden = panel.id !== `panel-${name}`;
+  showPanel(true); // a tab opened (by the user or by a vote) is meant to be seen
   $('#room-sheet-title').textContent = $(`#panel-${name}`).dataset.title;
   if (phoneQuery.matches) {
-    room.dataset.sheet = toggle && already && room.dataset.sheet === 'open' ? 'closed' : 'open';
+    // tapping the open tab closes its sheet, except a ballot still waiting for this voter
+    const keep = name === 'vote' && room.dataset.ballot === 'open';
+    room.dataset.sheet = toggle && already && !keep && room.dataset.sheet === 'open' ? 'closed' : 'open';
   }
 }
 
@@ -31,7 +34,29 @@ function onArrowKey(e) {
   next.focus();
 }
 
+const PANEL_KEY = 'sohoa-room-panel';
+
+/** Tablets: the side panel can be hidden so the document takes the whole width. */
+function showPanel(shown, { remember = false } = {}) {
+  room.dataset.panel = shown ? 'shown' : 'hidden';
+  const toggle = $('#panel-toggle');
+  if (toggle) {
+    toggle.setAttribute('aria-pressed', String(!shown));
+    const label = shown ? toggle.dataset.hide : toggle.dataset.show;
+    toggle.querySelector('span').textContent = label;
+    toggle.setAttribute('aria-label', label);
+  }
+  if (remember) {
+    try { localStorage.setItem(PANEL_KEY, shown ? 'shown' : 'hidden'); } catch { /* private mode */ }
+  }
+}
+
+function rememberedPanel() {
+  try { return localStorage.getItem(PANEL_KEY) !== 'hidden'; } catch { return true; }
+}
+
 export function initTabs() {
+  $('#panel-toggle')?.addEventListener('click', () => showPanel(room.dataset.panel === 'hidden', { remember: true }));
   for (const tab of $$('.room-tab')) {
     tab.addEventListener('click', () => openTab(tab.dataset.tab, { toggle: true }));
   }
@@ -44,4 +69,5 @@ export function initTabs() {
   });
   openTab('agenda');
   room.dataset.sheet = 'closed';
+  showPanel(rememberedPanel());
 }

@@ -2,7 +2,7 @@
  * The vote panel: the open vote (question, tally, the three choices), opening a vote and
  * closing it with a second tap (chair). Results of closed votes: results.js.
  */
-import { $, $$, fmt, h, whileBusy } from './dom.js';
+import { $, $$, fmt, h, room, whileBusy } from './dom.js';
 import { ME, T } from './config.js';
 import { request, socket } from './connection.js';
 import { state } from './state.js';
@@ -55,6 +55,7 @@ export function renderVote() {
   if (form) form.hidden = Boolean(vote) || state.status !== 'in_progress';
   const badge = $('#badge-vote');
   badge.hidden = !vote || vote.voted;
+  room.dataset.ballot = vote && !vote.voted ? 'open' : ''; // a ballot waits: its sheet stays
   badge.textContent = '!';
   if (!vote) return;
   const kind = vote.secret ? ['badge-warn', T.secret] : ['badge-blue', T.public];
