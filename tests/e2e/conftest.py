@@ -37,6 +37,15 @@ SCREENS = {
         "viewport": {"width": 1024, "height": 768},
         "has_touch": True,
     },
+    "ipad-portrait": {
+        "viewport": {"width": 820, "height": 1180},
+        "device_scale_factor": 2,
+        "has_touch": True,
+    },
+    "tablet-portrait": {
+        "viewport": {"width": 1024, "height": 1366},
+        "has_touch": True,
+    },
 }
 DEFAULT_TIMEOUT_MS = 10_000
 

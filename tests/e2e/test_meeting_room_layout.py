@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_meeting_room import accept_quorum_warning, meeting, open_room
 
 pytestmark = pytest.mark.e2e
@@ -41,3 +42,19 @@ def test_the_panel_hides_on_a_tablet_and_the_ballot_sheet_stays_on_a_phone(page,
     expect(delegate.locator("#vote-note")).to_contain_text("Bạn đã biểu quyết")
     delegate.locator("#tab-vote").click()  # voted: the tab closes its sheet as before
     expect(room).to_have_attribute("data-sheet", "closed")
+
+
+@pytest.mark.parametrize("kind", ["phone", "ipad-portrait", "tablet-portrait"])
+def test_the_room_fits_and_is_kept_as_a_screenshot(page, meeting, kind):
+    """The room on a phone (390×844), an iPad in portrait (820×1180) and a large tablet
+    (1024×1366): the page is drawn whole, the controls are in reach, and a screenshot is
+    kept in test-artifacts/screenshots/ for people to look at."""
+    room = open_room(page, "daibieu", meeting["id"], kind=kind)
+    document = room.locator("#live-document canvas").first
+    box, viewport = document.bounding_box(), room.viewport_size
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
+    for control in ("#tab-vote", ".ld-next"):
+        target = room.locator(control).bounding_box()
+        assert target and target["height"] >= 44, (control, target)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    room.screenshot(path=str(SCREENSHOTS / f"meeting-room-{kind}.png"))
