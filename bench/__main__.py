@@ -18,12 +18,14 @@ from bench import classroom as classroom_bench
 from bench import (
     classroom_video,
     conference,
+    conference_recording,
     enrollment_allocation,
     enrollment_opening,
     enrollment_results,
     follow_presenter,
     large_document,
     pdf_bombs,
+    signing,
     vote,
 )
 
@@ -59,6 +61,9 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
     runs.append(("conference hub", conference.main, conference_small + extra))
     runs.append(("class video signaling", classroom_video.main,
                  (["--students", "10"] if quick else []) + extra))
+    runs.append(("conference recording", conference_recording.main,
+                 (["--seconds", "5"] if quick else []) + extra))
+    runs.append(("signed minutes", signing.main, ["--quick"] if quick else []))
     if postgresql:
         runs[2:2] = [
             ("follow the presenter, 1 process, PostgreSQL", follow_presenter.main,
