@@ -8,13 +8,16 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from classroom import (
+    join_api,  # noqa: F401 - the join-code calls on the API blueprint
     models,  # noqa: F401 - registers the tables
     sockets,
 )
+from classroom.admission import PASS_KIND, check_credential
 from classroom.api import api
 from classroom.routes import bp
 from classroom.services import place_confirmed_seat
 from core.signals import seat_confirmed
+from core.socket_auth import register_limited_kind
 from core.wiring import add_nav
 
 
@@ -35,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
     sockets.register()
+    register_limited_kind(PASS_KIND, check_credential)
     seat_confirmed.connect(_place_confirmed_seat, weak=False)
     add_nav(
         app,
