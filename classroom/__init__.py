@@ -15,7 +15,9 @@ from classroom import (
 from classroom.admission import PASS_KIND, check_credential
 from classroom.api import api
 from classroom.routes import bp
+from classroom.seed import seed_demo_class
 from classroom.services import place_confirmed_seat
+from core.seed import register_seeder
 from core.signals import seat_confirmed
 from core.socket_auth import register_limited_kind
 from core.wiring import add_nav
@@ -39,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     sockets.register()
     register_limited_kind(PASS_KIND, check_credential)
+    register_seeder(app, seed_demo_class)
     seat_confirmed.connect(_place_confirmed_seat, weak=False)
     add_nav(
         app,

@@ -91,8 +91,8 @@ def _students(teacher: LessonStanding) -> dict[str, int]:
 
 
 def _auto(teacher: LessonStanding, count: int) -> list[list[int]]:
-    """Students in the lesson now (or the whole roster when nobody is connected) dealt
-    round-robin into ``count`` groups."""
+    """Students in the lesson now (or the whole roster when fewer are connected than
+    groups asked) dealt round-robin into ``count`` groups."""
     roster = _students(teacher)
     online = set(
         db.session.scalars(
@@ -101,7 +101,8 @@ def _auto(teacher: LessonStanding, count: int) -> list[list[int]]:
             )
         )
     )
-    ids = [uid for uid in roster.values() if uid in online] or list(roster.values())
+    present = [uid for uid in roster.values() if uid in online]
+    ids = present if len(present) >= count else list(roster.values())
     if len(ids) < count:
         raise DomainError(
             "too_few_students", _l("Không đủ học sinh để chia thành %(n)s nhóm.", n=count), 422
