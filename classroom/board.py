@@ -47,6 +47,7 @@ def stroke_dict(segment: StrokeSegment) -> dict[str, Any]:
         "points": segment.points,
         "by": segment.user_id,
         "group": segment.group_id,
+        "seq": segment.seq,
     }
 
 

@@ -80,7 +80,10 @@ def _strokes_by_page(lesson: Lesson) -> dict[tuple[int, int], list[list[StrokeSe
     grouped: dict[tuple[int, int], dict[str, list[StrokeSegment]]] = defaultdict(dict)
     for row in rows:
         grouped[(row.material_id, row.page)].setdefault(row.stroke_key, []).append(row)
-    return {key: list(strokes.values()) for key, strokes in grouped.items()}
+    return {
+        key: [sorted(batches, key=lambda s: s.seq) for batches in strokes.values()]
+        for key, strokes in grouped.items()
+    }
 
 
 def place_of(lesson: Lesson) -> str:

@@ -165,6 +165,8 @@ class StrokeSegment(Model):
     width: Mapped[float]
     points: Mapped[list[list[float]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the batch's place in its stroke (events of one device may be handled out of order)
+    seq: Mapped[int] = mapped_column(default=0, server_default="0")
     # a stroke on a group's own board (None: the class's slides)
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("lesson_group.id", ondelete="CASCADE"), index=True

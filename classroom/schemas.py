@@ -84,6 +84,7 @@ class StrokeIn(InLesson):
     width: Annotated[float, NoBool, Field(gt=0, le=0.05, allow_inf_nan=False)] = 0.004
     points: Annotated[list[Point], Field(min_length=1, max_length=MAX_POINTS_PER_BATCH)]
     group_id: RowId | None = None  # a group's board (None: the slides)
+    seq: Annotated[int, NoBool, Field(ge=0, le=100000)] = 0  # the batch's place in its stroke
 
 
 class BoardPageIn(InLesson):

@@ -193,6 +193,7 @@ def accept(right: DrawRight, data: StrokeIn, sid: str) -> tuple[dict[str, Any], 
         "width": round(data.width, 5),
         "points": [[round(x, 4), round(y, 4)] for x, y in data.points],
         "group_id": group,
+        "seq": data.seq,
         "created_at": utcnow(),
     }
     return row_payload(row), row
@@ -210,6 +211,7 @@ def row_payload(row: dict[str, Any]) -> dict[str, Any]:
         "points": row["points"],
         "by": row["user_id"],
         "group": row["group_id"],
+        "seq": row["seq"],
     }
 
 

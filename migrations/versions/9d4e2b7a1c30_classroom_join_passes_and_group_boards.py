@@ -69,6 +69,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_lesson_group_member_group_id'), ['group_id'], unique=False)
 
     with op.batch_alter_table('lesson_stroke', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('seq', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('group_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_lesson_stroke_group_id'), ['group_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_lesson_stroke_group_id_lesson_group'), 'lesson_group', ['group_id'], ['id'], ondelete='CASCADE')
@@ -79,6 +80,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_lesson_stroke_group_id_lesson_group'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_lesson_stroke_group_id'))
         batch_op.drop_column('group_id')
+        batch_op.drop_column('seq')
     op.drop_table('lesson_group_member')
     op.drop_table('lesson_group')
     op.drop_table('lesson_pass')

@@ -216,6 +216,12 @@ def test_strokes_are_kept_for_a_student_who_reconnects_at_once(devices, live, ro
     name = next(iter(roster))
     state = devices(name, roster[name]).ok("join", lesson_id=live["id"])
     assert [s["stroke"].split("-", 1)[1] for s in state["strokes"]] == [f"r{i}" for i in range(5)]
+    # batches handled out of order keep their place in the stroke
+    teacher.ok("draw_stroke", **_stroke(doc, "q", seq=1))
+    teacher.ok("draw_stroke", **_stroke(doc, "q", seq=0))
+    again = devices(name, roster[name]).ok("join", lesson_id=live["id"])
+    assert [s["seq"] for s in again["strokes"] if s["stroke"].endswith("-q")] == [1, 0]
+    teacher.ok("undo_stroke")
     teacher.ok("undo_stroke")
     later = devices(name, roster[name]).ok("join", lesson_id=live["id"])
     assert len(later["strokes"]) == 4

@@ -83,9 +83,11 @@ def test_join_with_the_code_then_group_work(page, live):
     expect(student.locator("#join-error")).to_contain_text("Mã vào lớp không đúng")
     student.fill("#join-code", live["code"].lower())
     student.click('#join-code-form button[type="submit"]')
+    expect(student.locator(".join-name")).to_have_count(3)
     student.screenshot(path=str(SCREENSHOTS / "classroom-join-names-phone.png"))
     student.locator(".join-name", has_text="Bé Na").click()
     expect(student.locator("#join-wait")).to_be_visible()
+    student.screenshot(path=str(SCREENSHOTS / "classroom-join-wait-phone.png"))
     request = teacher.locator("#join-requests li", has_text="Bé Na")
     expect(request).to_have_count(1)
     expect(teacher.locator("#join-count")).to_have_text("1")
@@ -116,3 +118,40 @@ def test_join_with_the_code_then_group_work(page, live):
     expect(student.locator("#group-banner")).to_be_hidden()
     expect(teacher.locator("#group-banner")).to_be_hidden()
     expect(student.locator(".board-layer")).to_have_attribute("data-strokes", "0")
+
+
+def test_school_staff_create_a_class_with_its_roster(page, tmp_path):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    roster = tmp_path / "lop.csv"
+    roster.write_text("ho_ten,ma_dinh_danh\nHồ Bảo Ngọc,046000000123\nĐặng Tuấn Kiệt,\n")
+    bad = tmp_path / "sai.csv"
+    bad.write_text("ho_ten,ma_dinh_danh\nAn,12\n")
+    for kind in ("phone", "tablet"):
+        staff = _teacher_home(page, kind)
+        staff.click("#new-class-link")
+        name = f"1{uuid.uuid4().hex[:3]}"
+        staff.fill('input[name="name"]', name)
+        staff.fill('input[name="grade"]', "1")
+        staff.screenshot(path=str(SCREENSHOTS / f"classroom-new-class-{kind}.png"), full_page=True)
+        if kind == "phone":  # a bad roster: the class exists, the rows are listed
+            staff.set_input_files('input[name="file"]', str(bad))
+            staff.click('#new-class-form button[type="submit"]')
+            expect(staff.locator("#new-class-error")).to_contain_text("Dòng 2")
+            continue
+        staff.set_input_files('input[name="file"]', str(roster))
+        staff.click('#new-class-form button[type="submit"]')
+        expect(staff.locator("h1")).to_contain_text(name)
+        expect(staff.locator(".roster")).to_contain_text("Hồ Bảo Ngọc")
+        expect(staff.locator("#join-code")).to_have_count(1)
+        staff.screenshot(path=str(SCREENSHOTS / "classroom-new-class-done-tablet.png"))
+
+
+def _teacher_home(page_factory, kind: str) -> Page:
+    page = page_factory(kind)
+    page.goto("/login")
+    page.fill("#username", "giaovien")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator("#logout-button")).to_have_count(1)
+    page.goto("/classroom/")
+    return page

@@ -66,11 +66,14 @@ export class Board {
     ctx.clearRect(0, 0, width, height);
     const batches = this.pages.get(this.key()) || [];
     const strokes = new Map();
-    for (const b of batches) {
-      if (!strokes.has(b.stroke)) strokes.set(b.stroke, { ...b, points: [] });
-      strokes.get(b.stroke).points.push(...b.points);
+    for (const b of batches) {  // a stroke's batches in their order (seq), strokes as first seen
+      if (!strokes.has(b.stroke)) strokes.set(b.stroke, { ...b, batches: [] });
+      strokes.get(b.stroke).batches.push(b);
     }
-    for (const s of strokes.values()) this._draw(ctx, s, width, height);
+    for (const s of strokes.values()) {
+      s.points = s.batches.sort((x, y) => (x.seq || 0) - (y.seq || 0)).flatMap((b) => b.points);
+      this._draw(ctx, s, width, height);
+    }
     this.canvas.dataset.strokes = String(strokes.size);
   }
 
@@ -101,6 +104,7 @@ export class Board {
       e.preventDefault();
       this.canvas.setPointerCapture(e.pointerId);
       const stroke = Math.random().toString(36).slice(2, 12);
+      this._seq = 0;
       this._current = { stroke, tool: this.tool, color: this.color, width: 0.004,
         document_id: this.liveDoc.documentId, page: this.liveDoc.page };
       if (this.group != null) this._current.group_id = this.group;
@@ -121,7 +125,8 @@ export class Board {
     if (!this._pending || !this._pending.length) return;
     const points = this._pending.map(([x, y]) => [Math.round(x * 10000) / 10000, Math.round(y * 10000) / 10000]);
     this._pending = [];
-    const batch = { ...this._current, points };
+    const batch = { ...this._current, points, seq: this._seq };
+    this._seq += 1;
     this.add({ ...batch, stroke: `${this.prefix}-${batch.stroke}`, group: this.group });
     this.onBatch(batch);
   }
