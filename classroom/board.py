@@ -58,6 +58,7 @@ def strokes_on(
     written ones (one query), then those still waiting to be written in this process."""
     if material_id is None:
         return []
+    waiting = writer.pending(lesson_id, material_id, page, group)  # before the table
     board = StrokeSegment.group_id.is_(None) if group is None else StrokeSegment.group_id == group
     rows = db.session.scalars(
         select(StrokeSegment)
@@ -70,7 +71,9 @@ def strokes_on(
         .order_by(StrokeSegment.id)
         .limit(MAX_STROKES_PER_PAGE * 10)
     )
-    return [stroke_dict(row) for row in rows] + writer.pending(lesson_id, material_id, page, group)
+    written = [stroke_dict(row) for row in rows]
+    seen = {(b["stroke"], b["seq"], str(b["points"])) for b in written}
+    return written + [b for b in waiting if (b["stroke"], b["seq"], str(b["points"])) not in seen]
 
 
 def undo(found: LessonStanding) -> dict[str, Any]:

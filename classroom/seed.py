@@ -54,8 +54,13 @@ def seed_demo_class() -> None:
     stored = files.store_bytes(deck, "application/pdf")
     lesson = Lesson(title="Toán: Phân số", created_by_id=teacher.id, presenter_id=teacher.id)
     lesson.materials.append(
-        Material(title="Phân số", sha256=stored.sha256, pages=6, size=len(deck),
-                 uploaded_by_id=teacher.id)
+        Material(
+            title="Phân số",
+            sha256=stored.sha256,
+            pages=6,
+            size=len(deck),
+            uploaded_by_id=teacher.id,
+        )
     )
     school_class.lessons.append(lesson)
     db.session.add(school_class)

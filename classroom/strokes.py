@@ -246,7 +246,8 @@ class StrokeWriter:
                     self.flush()
 
     def pending(self, lesson_id: int, material_id: int, page: int, group: int | None) -> list:
-        """Batches of a board not written yet, in drawing order."""
+        """Batches of a board not written yet, in drawing order (a batch being written
+        stays here until its commit: read this before the table, see board.strokes_on)."""
         with self._lock:
             return [
                 row_payload(r)
@@ -261,10 +262,12 @@ class StrokeWriter:
         """Write every waiting batch now (on its own connection, committed at once)."""
         with self._write_lock:
             with self._lock:
-                rows, self._rows = self._rows, []
+                rows = list(self._rows)
             if rows:
                 with db.engine.begin() as connection:
                     connection.execute(insert(StrokeSegment), rows)
+                with self._lock:  # only now: a reader sees every batch, written or waiting
+                    del self._rows[: len(rows)]
             return len(rows)
 
     def flush_at_exit(self) -> None:
