@@ -215,7 +215,8 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
             sid = connection_sid()
             payload, row = strokes.accept(right, request, sid)
             to = _stroke_rooms(right.lesson_id, payload["group"])
-            socketio.emit("stroke_drawn", payload, to=to, namespace=NAMESPACE, skip_sid=sid)
+            with strokes.emitting:  # one broadcast at a time: no convoy of half-sent batches
+                socketio.emit("stroke_drawn", payload, to=to, namespace=NAMESPACE, skip_sid=sid)
             strokes.writer.add(current_app._get_current_object(), row)  # type: ignore[attr-defined]
             return {"ok": True, "stroke": payload["stroke"]}
         except DomainError as err:

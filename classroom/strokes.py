@@ -278,4 +278,8 @@ class StrokeWriter:
 
 
 writer = StrokeWriter()
+# Broadcasts of strokes go out one at a time: each handler runs in its own thread, and
+# without this a burst of batches to big rooms interleaves (the GIL switching between
+# half-sent broadcasts) so that every batch of the burst arrives late.
+emitting = threading.Lock()
 atexit.register(writer.flush_at_exit)
