@@ -215,8 +215,7 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
             sid = connection_sid()
             payload, row = strokes.accept(right, request, sid)
             to = _stroke_rooms(right.lesson_id, payload["group"])
-            with strokes.emitting:  # one broadcast at a time: no convoy of half-sent batches
-                socketio.emit("stroke_drawn", payload, to=to, namespace=NAMESPACE, skip_sid=sid)
+            strokes.broadcaster.send("stroke_drawn", payload, to, sid)  # first, then the row
             strokes.writer.add(current_app._get_current_object(), row)  # type: ignore[attr-defined]
             return {"ok": True, "stroke": payload["stroke"]}
         except DomainError as err:

@@ -15,6 +15,8 @@ and written with the other batches of the last ~200 ms in one INSERT, off the em
 from __future__ import annotations
 
 import atexit
+import logging
+import queue
 import threading
 import time
 from collections import OrderedDict
@@ -27,6 +29,7 @@ from sqlalchemy import insert, select
 
 from classroom import groups
 from classroom.access import LessonStanding
+from classroom.events import NAMESPACE
 from classroom.models import LessonStatus, Material, StrokeSegment
 from classroom.schemas import StrokeIn
 from core.db import utcnow
@@ -34,6 +37,7 @@ from core.errors import DomainError, Forbidden
 from core.extensions import db, socketio
 from core.live_document import check_page
 
+log = logging.getLogger(__name__)
 RECHECK_SECONDS = 5.0
 MAX_POINTS_PER_STROKE = 3000
 MAX_BATCHES_PER_SECOND = 40
@@ -278,8 +282,34 @@ class StrokeWriter:
 
 
 writer = StrokeWriter()
-# Broadcasts of strokes go out one at a time: each handler runs in its own thread, and
-# without this a burst of batches to big rooms interleaves (the GIL switching between
-# half-sent broadcasts) so that every batch of the burst arrives late.
-emitting = threading.Lock()
+
+
+class Broadcaster:
+    """Stroke broadcasts go out from one thread, in arrival order: each event is handled
+    in a thread of its own, and handler threads broadcasting to big rooms at once crowd
+    each other (the GIL switching between half-sent broadcasts) so that every batch of a
+    burst arrives late."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[str, dict[str, Any], Any, str]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._started = False
+
+    def send(self, event: str, payload: dict[str, Any], to: Any, skip_sid: str) -> None:
+        self._queue.put((event, payload, to, skip_sid))
+        with self._lock:
+            start, self._started = not self._started, True
+        if start:
+            socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        while True:
+            event, payload, to, skip_sid = self._queue.get()
+            try:
+                socketio.emit(event, payload, to=to, namespace=NAMESPACE, skip_sid=skip_sid)
+            except Exception:  # keep broadcasting: one failed send must not stop the rest
+                log.exception("stroke broadcast failed")
+
+
+broadcaster = Broadcaster()
 atexit.register(writer.flush_at_exit)
