@@ -13,7 +13,7 @@ from classroom.models import ClassMember, Lesson, MemberRole, SchoolClass
 from core.access import Standing
 from core.errors import Forbidden, NotFound
 from core.extensions import db
-from core.models import Organization, User
+from core.models import Membership, Organization, User
 
 SCHOOL_STAFF = {"school_admin"}
 
@@ -126,3 +126,30 @@ def classes_for(user: User) -> list[SchoolClass]:
     return list(
         db.session.scalars(query.distinct().order_by(SchoolClass.grade, SchoolClass.name)).unique()
     )
+
+
+def creatable_schools(user: User) -> list[Organization]:
+    """Schools where the user may create classes (staff and teachers; admins: every school)."""
+    if not user.is_authenticated:
+        return []
+    query = select(Organization).where(Organization.kind == "school")
+    if not user.is_admin:
+        ids = [m.organization_id for m in user.memberships if m.role in SCHOOL_STAFF | {"teacher"}]
+        query = query.where(Organization.id.in_(ids))
+    return list(db.session.scalars(query.order_by(Organization.name)))
+
+
+def teachers_of(schools: list[Organization]) -> list[dict[str, str]]:
+    """Teachers of these schools, for the homeroom teacher field (one query)."""
+    rows = db.session.execute(
+        select(User.username, User.full_name, Organization.code)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(
+            Membership.organization_id.in_([s.id for s in schools]),
+            Membership.role == "teacher",
+            User.active.is_(True),
+        )
+        .order_by(User.full_name)
+    )
+    return [{"username": u, "name": n or u, "school": code} for u, n, code in rows]

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from classroom import documents, polls, room, services, video
+from classroom import admission, documents, polls, room, services, sheet, strokes, video
 from classroom.access import ClassRight, class_standing, classes_for, lesson_standing
 from classroom.events import publish
 from classroom.models import Material
@@ -22,6 +22,7 @@ from core.api import api_blueprint
 from core.errors import DomainError
 from core.http import content_disposition
 from core.schemas import body
+from core.transaction import after_commit
 
 api = api_blueprint("api_classroom", __name__)
 TEACH = ClassRight.TEACH
@@ -105,10 +106,10 @@ def get_material(material_id: int) -> ResponseReturnValue:
 
 
 @api.get("/materials/<int:material_id>/file")
-@login_required
 def material_file(material_id: int) -> ResponseReturnValue:
-    """The PDF itself; honours Range so devices fetch only what they show, once."""
-    material: Material = documents.readable_material(material_id, current_user)
+    """The PDF itself; honours Range so devices fetch only what they show, once. A device
+    admitted with the join code reads its lesson's slides only."""
+    material: Material = documents.readable_material(material_id, admission.lesson_reader())
     response = send_file(
         files.path_for(material.sha256),
         mimetype="application/pdf",
@@ -127,6 +128,7 @@ def material_file(material_id: int) -> ResponseReturnValue:
 def start_lesson(lesson_id: int) -> ResponseReturnValue:
     """The teacher starts the lesson: students' attendance is kept from now on."""
     lesson = services.start_lesson(lesson_standing(lesson_id, current_user, TEACH))
+    after_commit(lambda: strokes.rights.drop_lesson(lesson_id))
     publish(
         "lesson_status_changed", {"lesson_id": lesson.id, "status": lesson.status.value}, lesson.id
     )
@@ -137,7 +139,9 @@ def start_lesson(lesson_id: int) -> ResponseReturnValue:
 @login_required
 def end_lesson(lesson_id: int) -> ResponseReturnValue:
     """The teacher ends the lesson."""
+    strokes.writer.flush()  # every batch drawn is kept before the lesson closes
     lesson = services.end_lesson(lesson_standing(lesson_id, current_user, TEACH))
+    after_commit(lambda: strokes.rights.drop_lesson(lesson_id))
     publish(
         "lesson_status_changed", {"lesson_id": lesson.id, "status": lesson.status.value}, lesson.id
     )
@@ -180,6 +184,7 @@ def _pdf(data: bytes, name: str) -> Response:
 @login_required
 def lesson_pack(lesson_id: int) -> ResponseReturnValue:
     """The lesson pack: the slides with the board's strokes drawn on them and the polls."""
+    strokes.writer.flush()
     found = lesson_standing(lesson_id, current_user)
     return _pdf(documents.lesson_pack(found.the_lesson), f"{found.the_lesson.title}.pdf")
 
@@ -191,3 +196,16 @@ def attendance_sheet(lesson_id: int) -> ResponseReturnValue:
     teacher = lesson_standing(lesson_id, current_user, TEACH)
     lesson = teacher.the_lesson
     return _pdf(documents.attendance_sheet(lesson), f"Diem danh {lesson.title}.pdf")
+
+
+@api.post("/lessons/<int:lesson_id>/attendance/signature")
+@login_required
+def sign_attendance_sheet(lesson_id: int) -> ResponseReturnValue:
+    """After the lesson, the attendance sheet signed by the calling teacher with their own
+    certificate, or sealed by the school's system seal when they have none (PAdES; the
+    ``X-Signed-By`` header says which: ``teacher`` or ``seal``)."""
+    teacher = lesson_standing(lesson_id, current_user, TEACH)
+    data, how = sheet.signed_attendance_sheet(teacher)
+    response = _pdf(data, f"Diem danh {teacher.the_lesson.title} (da ky).pdf")
+    response.headers["X-Signed-By"] = how
+    return response

@@ -1,76 +1,36 @@
 """The whiteboard over each slide (bảng vẽ): strokes drawn live in short batches, kept
 with the lesson; undo, clear, and handing the pen to a student.
 
-Caps protect the room: a batch holds at most ``MAX_POINTS_PER_BATCH`` points (schema), a
-stroke at most ``MAX_POINTS_PER_STROKE``, and one device sends at most
-``MAX_BATCHES_PER_SECOND`` batches a second."""
+Batches are checked, broadcast and written by ``classroom.strokes`` (the fast path, with
+its caps); this module reads, undoes and clears them."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from classroom.access import LessonStanding
+from classroom.groups import group_of
 from classroom.models import LessonStatus, StrokeSegment
-from classroom.schemas import StrokeIn
 from classroom.services import lesson_material
+from classroom.strokes import writer
 from core.errors import DomainError, Forbidden
 from core.extensions import db
 from core.live_document import check_page
 
-MAX_POINTS_PER_STROKE = 3000
-MAX_BATCHES_PER_SECOND = 40
 MAX_STROKES_PER_PAGE = 2000
 
 
-class _Limiter:
-    """Per-device batch rate and per-stroke point count (kept in the serving process:
-    a device's connection is pinned to one process)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._windows: OrderedDict[str, tuple[float, int]] = OrderedDict()
-        self._points: OrderedDict[str, int] = OrderedDict()
-
-    def batch(self, sid: str, stroke_key: str, points: int) -> None:
-        now = time.monotonic()
-        with self._lock:
-            start, count = self._windows.get(sid, (now, 0))
-            if now - start >= 1.0:
-                start, count = now, 0
-            if count >= MAX_BATCHES_PER_SECOND:
-                raise DomainError(
-                    "too_many_strokes", _l("Vẽ quá nhanh: hãy gửi nét vẽ chậm lại."), 429
-                )
-            total = self._points.get(stroke_key, 0) + points
-            if total > MAX_POINTS_PER_STROKE:
-                raise DomainError(
-                    "stroke_too_long",
-                    _l("Nét vẽ quá dài (tối đa %(n)s điểm).", n=MAX_POINTS_PER_STROKE),
-                    422,
-                )
-            self._windows[sid] = (start, count + 1)
-            self._windows.move_to_end(sid)
-            self._points[stroke_key] = total
-            self._points.move_to_end(stroke_key)
-            for table in (self._windows, self._points):
-                while len(table) > 20000:
-                    table.popitem(last=False)
-
-
-limiter = _Limiter()
-
-
 def _may_draw(found: LessonStanding) -> None:
+    """Undo: a teacher, the pen holder, or a student working in a group."""
     lesson = found.the_lesson
     if lesson.status != LessonStatus.LIVE:
         raise DomainError("lesson_not_live", _l("Tiết học chưa bắt đầu hoặc đã kết thúc."), 409)
-    if not found.is_teacher and lesson.pen_holder_id != found.user.id:
+    if found.is_teacher or lesson.pen_holder_id == found.user.id:
+        return
+    if group_of(lesson.id, found.user.id) is None:
         raise Forbidden(
             "not_pen_holder", _l("Chỉ giáo viên hoặc học sinh được trao bút mới được vẽ.")
         )
@@ -86,48 +46,34 @@ def stroke_dict(segment: StrokeSegment) -> dict[str, Any]:
         "width": segment.width,
         "points": segment.points,
         "by": segment.user_id,
+        "group": segment.group_id,
+        "seq": segment.seq,
     }
 
 
-def draw(found: LessonStanding, data: StrokeIn, sid: str) -> dict[str, Any]:
-    """Keep one batch of a stroke; the ``stroke_drawn`` payload."""
-    _may_draw(found)
-    lesson = found.the_lesson
-    material = lesson_material(lesson.id, data.document_id)
-    page = check_page(data.page, material.pages)
-    key = f"{found.user.id}-{data.stroke}"
-    limiter.batch(sid, f"{lesson.id}:{key}", len(data.points))
-    segment = StrokeSegment(
-        lesson_id=lesson.id,
-        material_id=material.id,
-        page=page,
-        stroke_key=key,
-        user_id=found.user.id,
-        tool=data.tool,
-        color=data.color.lower(),
-        width=round(data.width, 5),
-        points=[[round(x, 4), round(y, 4)] for x, y in data.points],
-    )
-    db.session.add(segment)
-    db.session.flush()
-    return stroke_dict(segment)
-
-
-def strokes_on(lesson_id: int, material_id: int | None, page: int) -> list[dict[str, Any]]:
-    """Every batch drawn on a page, in drawing order (one query)."""
+def strokes_on(
+    lesson_id: int, material_id: int | None, page: int, group: int | None = None
+) -> list[dict[str, Any]]:
+    """Every batch drawn on a slide page (or on a group's board), in drawing order: the
+    written ones (one query), then those still waiting to be written in this process."""
     if material_id is None:
         return []
+    waiting = writer.pending(lesson_id, material_id, page, group)  # before the table
+    board = StrokeSegment.group_id.is_(None) if group is None else StrokeSegment.group_id == group
     rows = db.session.scalars(
         select(StrokeSegment)
         .where(
             StrokeSegment.lesson_id == lesson_id,
             StrokeSegment.material_id == material_id,
             StrokeSegment.page == page,
+            board,
         )
         .order_by(StrokeSegment.id)
         .limit(MAX_STROKES_PER_PAGE * 10)
     )
-    return [stroke_dict(row) for row in rows]
+    written = [stroke_dict(row) for row in rows]
+    seen = {(b["stroke"], b["seq"], str(b["points"])) for b in written}
+    return written + [b for b in waiting if (b["stroke"], b["seq"], str(b["points"])) not in seen]
 
 
 def undo(found: LessonStanding) -> dict[str, Any]:
@@ -147,7 +93,12 @@ def undo(found: LessonStanding) -> dict[str, Any]:
             StrokeSegment.lesson_id == lesson.id, StrokeSegment.stroke_key == last.stroke_key
         )
     )
-    return {"stroke": last.stroke_key, "document_id": last.material_id, "page": last.page}
+    return {
+        "stroke": last.stroke_key,
+        "document_id": last.material_id,
+        "page": last.page,
+        "group": last.group_id,
+    }
 
 
 def clear(found: LessonStanding, document_id: int, page: int) -> dict[str, Any]:
@@ -160,6 +111,7 @@ def clear(found: LessonStanding, document_id: int, page: int) -> dict[str, Any]:
             StrokeSegment.lesson_id == lesson.id,
             StrokeSegment.material_id == material.id,
             StrokeSegment.page == page,
+            StrokeSegment.group_id.is_(None),
         )
     )
     return {"document_id": material.id, "page": page, "by": found.user.username}

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from classroom import polls, room
 from classroom.access import ClassRight, lesson_standing
+from classroom.admission import pass_lesson
 from classroom.models import Lesson, Material, PollKind, StrokeSegment, Tool
 from core import files
 from core.db import utcnow
@@ -41,6 +42,8 @@ def readable_material(material_id: int, user: User) -> Material:
         lesson_standing(material.lesson_id, user, ClassRight.VIEW)
     except NotFound:
         raise missing from None
+    if pass_lesson() not in (None, material.lesson_id):  # a join-code pass: its lesson only
+        raise missing
     return material
 
 
@@ -70,15 +73,20 @@ def _overlay(width: float, height: float, strokes: list[list[StrokeSegment]]) ->
 
 def _strokes_by_page(lesson: Lesson) -> dict[tuple[int, int], list[list[StrokeSegment]]]:
     rows = db.session.scalars(
-        select(StrokeSegment).where(StrokeSegment.lesson_id == lesson.id).order_by(StrokeSegment.id)
+        select(StrokeSegment)
+        .where(StrokeSegment.lesson_id == lesson.id, StrokeSegment.group_id.is_(None))
+        .order_by(StrokeSegment.id)
     )
     grouped: dict[tuple[int, int], dict[str, list[StrokeSegment]]] = defaultdict(dict)
     for row in rows:
         grouped[(row.material_id, row.page)].setdefault(row.stroke_key, []).append(row)
-    return {key: list(strokes.values()) for key, strokes in grouped.items()}
+    return {
+        key: [sorted(batches, key=lambda s: s.seq) for batches in strokes.values()]
+        for key, strokes in grouped.items()
+    }
 
 
-def _place(lesson: Lesson) -> str:
+def place_of(lesson: Lesson) -> str:
     parent = lesson.school_class.school.parent
     name = parent.name if parent else lesson.school_class.school.name
     for prefix in ("UBND thành phố ", "UBND phường ", "UBND xã ", "UBND "):
@@ -124,7 +132,7 @@ def lesson_pack(lesson: Lesson) -> bytes:
             "Kết quả câu hỏi trên lớp",
             f"{lesson.title} – lớp {lesson.school_class.name}",
             lines,
-            _place(lesson),
+            place_of(lesson),
             lesson.ended_at or lesson.started_at or utcnow(),
         )
         for page in PdfReader(io.BytesIO(results)).pages:
@@ -136,6 +144,18 @@ def lesson_pack(lesson: Lesson) -> bytes:
 
 def attendance_sheet(lesson: Lesson) -> bytes:
     """The attendance sheet (danh sách điểm danh) through the official renderer."""
+    return render_draft(
+        lesson.school_class.school.name,
+        "Danh sách điểm danh",
+        lesson.title,
+        attendance_lines(lesson),
+        place_of(lesson),
+        lesson.started_at or lesson.starts_at or utcnow(),
+    )
+
+
+def attendance_lines(lesson: Lesson) -> list[str]:
+    """The sheet's body: the class, every student's attendance, the totals."""
     school_class = lesson.school_class
     students = room.attendance(lesson)
     counts: dict[str, int] = defaultdict(int)
@@ -158,11 +178,4 @@ def attendance_sheet(lesson: Lesson) -> bytes:
             absent=counts["absent"],
         )
     )
-    return render_draft(
-        school_class.school.name,
-        "Danh sách điểm danh",
-        lesson.title,
-        lines,
-        _place(lesson),
-        lesson.started_at or lesson.starts_at or utcnow(),
-    )
+    return lines

@@ -44,6 +44,13 @@ class PollStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class PassStatus(enum.StrEnum):
+    WAITING = "waiting"  # chờ giáo viên cho vào
+    ADMITTED = "admitted"  # đã được vào lớp
+    REFUSED = "refused"  # bị từ chối
+    REVOKED = "revoked"  # thay bằng thiết bị khác / tiết học kết thúc
+
+
 class AttendanceStatus(enum.StrEnum):
     ABSENT = "absent"  # vắng
     PRESENT = "present"  # có mặt
@@ -158,6 +165,12 @@ class StrokeSegment(Model):
     width: Mapped[float]
     points: Mapped[list[list[float]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the batch's place in its stroke (events of one device may be handled out of order)
+    seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    # a stroke on a group's own board (None: the class's slides)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lesson_group.id", ondelete="CASCADE"), index=True
+    )
 
 
 class Poll(Model):
@@ -236,3 +249,56 @@ class LessonConnection(Model):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonPass(Model):
+    """A device that asked to join a live lesson with the class's join code (vào lớp bằng
+    mã) as a student of the roster; once the teacher admits it, the device acts as that
+    student in this lesson only. Only the hash of the device's secret is kept."""
+
+    __tablename__ = "lesson_pass"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("class_member.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # set on admission
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    status: Mapped[PassStatus] = mapped_column(enum_column(PassStatus), default=PassStatus.WAITING)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    member: Mapped[ClassMember] = relationship(lazy="joined")
+
+
+class LessonGroup(Model):
+    """A group of students (nhóm) during group work, with its own board: a copy of the slide
+    the teacher was on when the class was split. Bringing the class back closes the groups
+    (their boards are kept)."""
+
+    __tablename__ = "lesson_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    material_id: Mapped[int] = mapped_column(ForeignKey("lesson_material.id", ondelete="CASCADE"))
+    page: Mapped[int]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonGroupMember(Model):
+    """A student in a group."""
+
+    __tablename__ = "lesson_group_member"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("lesson_group.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    user: Mapped[User] = relationship(lazy="joined")

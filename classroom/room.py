@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from classroom import board, polls
+from classroom import admission, board, groups, polls
 from classroom.access import LessonStanding
 from classroom.events import teachers_room
 from classroom.models import (
@@ -250,6 +250,20 @@ def room_state(found: LessonStanding) -> dict[str, Any]:
             "teacher": found.is_teacher,
         },
     }
+    state["groups"] = groups.groups_state(lesson.id)
+    state["group"] = None
     if found.is_teacher:
         state["attendance"] = attendance(lesson)
+        state["join_requests"] = admission.waiting(lesson.id)
+        state["join_code"] = admission.code_dict(found.school_class)
+    else:
+        mine = groups.group_of(lesson.id, found.user.id)
+        if mine is not None:
+            state["group"] = {
+                "id": mine.id,
+                "number": mine.number,
+                "document_id": mine.material_id,
+                "page": mine.page,
+                "strokes": board.strokes_on(lesson.id, mine.material_id, mine.page, mine.id),
+            }
     return state

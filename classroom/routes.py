@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from classroom.access import ClassRight, class_standing, classes_for, lesson_standing
+from classroom import admission
+from classroom.access import (
+    ClassRight,
+    class_standing,
+    classes_for,
+    creatable_schools,
+    lesson_standing,
+    teachers_of,
+)
 from classroom.models import MemberRole
+from classroom.services import school_year_of
+from core.db import utcnow
+from core.errors import DomainError, Forbidden
 from core.transaction import CommittingBlueprint
 
 bp = CommittingBlueprint(
@@ -18,7 +30,11 @@ bp = CommittingBlueprint(
 @login_required
 def index():
     """The caller's classes."""
-    return render_template("classroom/index.html", classes=classes_for(current_user))
+    return render_template(
+        "classroom/index.html",
+        classes=classes_for(current_user),
+        can_create=bool(creatable_schools(current_user)),
+    )
 
 
 @bp.get("/classes/<int:class_id>")
@@ -39,13 +55,41 @@ def class_detail(class_id: int):
 
 
 @bp.get("/lessons/<int:lesson_id>")
-@login_required
 def lesson(lesson_id: int):
-    """The live lesson: slides that follow the teacher, the board, polls, hands."""
-    found = lesson_standing(lesson_id, current_user)
+    """The live lesson: slides that follow the teacher, the board, polls, hands. A device
+    admitted with the join code sees its own lesson only."""
+    try:
+        reader = admission.lesson_reader(lesson_id)
+    except DomainError:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    found = lesson_standing(lesson_id, reader)
     return render_template(
         "classroom/lesson.html",
         lesson=found.the_lesson,
         school_class=found.school_class,
         is_teacher=found.is_teacher,
+        reader=reader,
+        with_pass=not current_user.is_authenticated,
+    )
+
+
+@bp.get("/join")
+def join():
+    """Vào lớp bằng mã: a young student's device types the class's code, picks a name and
+    waits for the teacher."""
+    return render_template("classroom/join.html")
+
+
+@bp.get("/classes/new")
+@login_required
+def new_class():
+    """A form for the school's staff: a class with its homeroom teacher and roster."""
+    schools = [org for org in creatable_schools(current_user) if org.kind == "school"]
+    if not schools:
+        raise Forbidden("not_school_staff", _l("Chỉ cán bộ, giáo viên của trường được tạo lớp."))
+    return render_template(
+        "classroom/new_class.html",
+        schools=schools,
+        teachers=teachers_of(schools),
+        school_year=school_year_of(utcnow()),
     )

@@ -83,6 +83,8 @@ class StrokeIn(InLesson):
     color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#1d4ed8"
     width: Annotated[float, NoBool, Field(gt=0, le=0.05, allow_inf_nan=False)] = 0.004
     points: Annotated[list[Point], Field(min_length=1, max_length=MAX_POINTS_PER_BATCH)]
+    group_id: RowId | None = None  # a group's board (None: the slides)
+    seq: Annotated[int, NoBool, Field(ge=0, le=100000)] = 0  # the batch's place in its stroke
 
 
 class BoardPageIn(InLesson):
@@ -151,3 +153,44 @@ class AttendanceIn(InLesson):
 
 class RevealIn(PollRef):
     reveal: Flag = True
+
+
+JoinCode = Annotated[str, Field(min_length=1, max_length=20), NoNul]
+
+
+class JoinCodeIn(Schema):
+    """A device types the class's join code (mã vào lớp)."""
+
+    error_codes = {"code": "invalid_join_code"}
+    code: JoinCode
+
+
+class JoinRequestIn(JoinCodeIn):
+    """…and picks a name from the roster."""
+
+    error_codes = {"code": "invalid_join_code", "member_id": "not_in_class"}
+    member_id: RowId
+
+
+class JoinCodeRenewIn(Schema):
+    error_codes = {"hours": "invalid_hours"}
+    hours: Annotated[int, NoBool, Field(ge=1, le=720)] = 12
+
+
+class RequestRef(InLesson):
+    request_id: RowId
+
+
+GroupNames = Annotated[list[Username], Field(min_length=1, max_length=60)]
+
+
+class SplitIn(InLesson):
+    """Split the class: automatically into ``count`` groups, or as picked."""
+
+    error_codes = {"count": "invalid_groups", "groups": "invalid_groups"}
+    count: Annotated[int, NoBool, Field(ge=2, le=20)] | None = None
+    groups: Annotated[list[GroupNames], Field(min_length=2, max_length=20)] | None = None
+
+
+class GroupRef(InLesson):
+    group_id: RowId

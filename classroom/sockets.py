@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 from flask import current_app, session
 from flask_babel import gettext as _
-from flask_socketio import join_room, leave_room
+from flask_socketio import join_room, leave_room, rooms
 
-from classroom import board, polls, room
-from classroom.access import ClassRight, LessonStanding, lesson_standing
+from classroom import admission, board, groups, polls, room, strokes
+from classroom.access import ClassRight, LessonStanding, lesson_not_found, lesson_standing
 from classroom.events import (
     NAMESPACE,
     Coalescer,
@@ -39,12 +39,19 @@ from classroom.schemas import (
     StrokeIn,
 )
 from classroom.services import lesson_material
+from classroom.sockets_work import LessonWork, in_lesson
 from core import transaction
 from core.errors import DomainError
 from core.extensions import db, socketio
 from core.live_document import turn_page
 from core.models import User
-from core.realtime import AuthenticatedNamespace, connection_sid, socket_event
+from core.realtime import (
+    AuthenticatedNamespace,
+    ack_error,
+    connection_sid,
+    socket_event,
+    socket_user,
+)
 from core.schemas import parse
 from core.transaction import after_commit
 
@@ -74,12 +81,7 @@ def _touch(coalescer: Coalescer, key: int) -> None:
     after_commit(lambda: coalescer.touch(app, key))
 
 
-def _in_lesson(user: User, data: InLesson, *rights: ClassRight) -> LessonStanding:
-    """The joined lesson (or the one named) and the caller's standing, checked."""
-    lesson_id = data.lesson_id or session.get("lesson_id")
-    if lesson_id is None or session.get("lesson_id") != lesson_id:
-        raise DomainError("not_joined", _("Hãy vào tiết học trước (join)."), 409)
-    return lesson_standing(lesson_id, user, *rights)
+_in_lesson = in_lesson
 
 
 def _act(
@@ -100,28 +102,74 @@ def _act(
     return payload
 
 
-class ClassroomNamespace(AuthenticatedNamespace):
+def _draw_right(data: StrokeIn) -> strokes.DrawRight:
+    """The connection's kept right to draw, loaded (and kept) when missing or stale."""
+    sid = connection_sid()
+    right = strokes.rights.get(sid, data.lesson_id or session.get("lesson_id"))
+    if right is None:
+        right = strokes.load_right(_in_lesson(socket_user(), data))
+        strokes.rights.put(sid, right)
+    return right
+
+
+def _stroke_rooms(lesson_id: int, group: int | None) -> str | list[str]:
+    """The slides' strokes go to the lesson; a group board's to the group and teachers."""
+    if group is None:
+        return room_name(lesson_id)
+    return [groups.group_room(lesson_id, group), teachers_room(lesson_id)]
+
+
+def _group_rooms(lesson_id: int, keep: str | None) -> None:
+    """Leave the group rooms of the lesson but ``keep``."""
+    prefix = f"lesson:{lesson_id}:group:"
+    for name in rooms(namespace=NAMESPACE):
+        if name.startswith(prefix) and name != keep:
+            leave_room(name)
+
+
+class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
     """Join, follow the teacher's slides, the whiteboard, polls, hands, attendance."""
+
+    def limited_credential(self, auth: Any) -> tuple[User, dict[str, Any]] | None:
+        """A device admitted with the class's join code: that student, in that lesson only."""
+        found = admission.credential_of(session.get("lesson_pass"))
+        if found is None:
+            return None
+        user, credential, lesson_id = found
+        session["pass_lesson"] = lesson_id
+        return user, credential
 
     @socket_event
     def on_join(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        found = lesson_standing(parse(JoinIn, data).lesson_id, user)
+        lesson_id = parse(JoinIn, data).lesson_id
+        if session.get("pass_lesson") not in (None, lesson_id):
+            raise lesson_not_found()  # a join-code pass opens its own lesson only
+        found = lesson_standing(lesson_id, user)
         lesson = found.the_lesson
         previous = room.enter(found, connection_sid())
         db.session.commit()  # the check-in is kept even if building the state fails
+        strokes.rights.drop(connection_sid())
         if previous is not None:
             leave_room(room_name(previous))
             leave_room(teachers_room(previous))
+            _group_rooms(previous, None)
         join_room(room_name(lesson.id))
         if found.is_teacher:
             join_room(teachers_room(lesson.id))
         session["lesson_id"] = lesson.id
         _touch(presence, lesson.id)
-        return room.room_state(found)
+        state = room.room_state(found)
+        mine = state.get("group")
+        keep = groups.group_room(lesson.id, mine["id"]) if mine else None
+        _group_rooms(lesson.id, keep)
+        if keep:
+            join_room(keep)
+        return state
 
     @socket_event
     def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         left = room.leave(connection_sid())
+        strokes.rights.drop(connection_sid())
         session.pop("lesson_id", None)
         if left is not None:
             leave_room(room_name(left[0]))
@@ -131,6 +179,7 @@ class ClassroomNamespace(AuthenticatedNamespace):
 
     def on_disconnect(self, reason: Any = None) -> None:
         super().on_disconnect(reason)
+        strokes.rights.drop(connection_sid())
         transaction.begin()
         left = room.leave(connection_sid())
         transaction.commit()
@@ -154,31 +203,61 @@ class ClassroomNamespace(AuthenticatedNamespace):
 
     # -- whiteboard --------------------------------------------------------------------
 
-    @socket_event
-    def on_draw_stroke(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        request = parse(StrokeIn, data)
-        found = _in_lesson(user, request)
-        payload = board.draw(found, request, connection_sid())
-        publish("stroke_drawn", payload, found.the_lesson.id, skip_sid=connection_sid())
-        return {"stroke": payload["stroke"]}
+    def on_draw_stroke(self, data: Any = None) -> dict[str, Any]:
+        """The fast path (classroom.strokes): the kept right, broadcast first, the row
+        written with the others of the last ~200 ms. A refusal changes nothing."""
+        transaction.begin()
+        try:
+            if not isinstance(data, dict):
+                raise DomainError("invalid_payload", _("Dữ liệu gửi lên không hợp lệ."))
+            request = parse(StrokeIn, data)
+            right = _draw_right(request)
+            sid = connection_sid()
+            payload, row = strokes.accept(right, request, sid)
+            to = _stroke_rooms(right.lesson_id, payload["group"])
+            strokes.broadcaster.send("stroke_drawn", payload, to, sid)  # first, then the row
+            strokes.writer.add(current_app._get_current_object(), row)  # type: ignore[attr-defined]
+            return {"ok": True, "stroke": payload["stroke"]}
+        except DomainError as err:
+            return ack_error(err)
+        finally:
+            transaction.roll_back()  # the fast path writes nothing through the session
 
     @socket_event
     def on_undo_stroke(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        return _act(user, data, InLesson, (), "stroke_undone", lambda found, _r: board.undo(found))
+        strokes.writer.flush()
+        request = parse(InLesson, data)
+        found = _in_lesson(user, request)
+        payload = board.undo(found)
+        to = _stroke_rooms(found.the_lesson.id, payload["group"])
+        after_commit(lambda: socketio.emit("stroke_undone", payload, to=to, namespace=NAMESPACE))
+        return payload
 
     @socket_event
     def on_clear_board(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        strokes.writer.flush()
         return _act(
-            user, data, BoardPageIn, (ClassRight.TEACH,), "board_cleared",
+            user,
+            data,
+            BoardPageIn,
+            (ClassRight.TEACH,),
+            "board_cleared",
             lambda found, r: board.clear(found, r.document_id, r.page),
         )
 
     @socket_event
     def on_give_pen(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        return _act(
-            user, data, PenIn, (ClassRight.TEACH,), "pen_changed",
+        payload = _act(
+            user,
+            data,
+            PenIn,
+            (ClassRight.TEACH,),
+            "pen_changed",
             lambda found, r: room.give_pen(found, r.user),
         )
+        lesson_id = int(data.get("lesson_id") or session.get("lesson_id") or 0)
+        after_commit(lambda: strokes.rights.drop_lesson(lesson_id))
+        return payload
 
     # -- hands -------------------------------------------------------------------------
 
@@ -214,14 +293,22 @@ class ClassroomNamespace(AuthenticatedNamespace):
     @socket_event
     def on_close_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return _act(
-            user, data, PollRef, (ClassRight.TEACH,), "poll_closed",
+            user,
+            data,
+            PollRef,
+            (ClassRight.TEACH,),
+            "poll_closed",
             lambda found, r: polls.close_poll(found, r.poll_id),
         )
 
     @socket_event
     def on_reveal_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return _act(
-            user, data, PollRef, (ClassRight.TEACH,), "poll_revealed",
+            user,
+            data,
+            PollRef,
+            (ClassRight.TEACH,),
+            "poll_revealed",
             lambda found, r: polls.reveal(found, r.poll_id),
         )
 

@@ -93,3 +93,13 @@ def failed(username: str | None) -> None:
     for setting, keys in _failure_counters(username):
         for item in _items(setting):
             limiter.limiter.hit(item, *keys)
+
+
+def wait_in_words(seconds: int) -> str:
+    """How long to wait, in words of the request's language (for other throttles)."""
+    return _wait_in_words(seconds)
+
+
+def seconds_left(item: RateLimitItem, keys: tuple[str, ...]) -> int:
+    """Seconds until the window of ``item`` for ``keys`` lets a call through again."""
+    return _seconds_left(item, keys)

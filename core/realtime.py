@@ -75,7 +75,7 @@ class AuthenticatedNamespace(Namespace):
     """A namespace that refuses anonymous connections and remembers who connected."""
 
     def on_connect(self, auth: Any = None) -> None:
-        signed_in = connection_credential(auth)
+        signed_in = connection_credential(auth) or self.limited_credential(auth)
         if signed_in is None:
             # python-socketio's ConnectionRefusedError (imported from flask_socketio), not
             # the builtin: only it passes the reason on to the client's connect_error.
@@ -99,6 +99,11 @@ class AuthenticatedNamespace(Namespace):
 
     def connected(self, user: User) -> None:
         """Hook for subclasses: join personal rooms and so on."""
+
+    def limited_credential(self, auth: Any) -> tuple[User, dict[str, Any]] | None:
+        """Hook for a namespace that admits devices without an account session (a lesson
+        pass): their user and a limited credential (see core.socket_auth), or None."""
+        return None
 
 
 class NotificationsNamespace(AuthenticatedNamespace):

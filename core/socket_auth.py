@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, g
@@ -27,6 +28,19 @@ from core.security import token_hash, user_for_token, valid_token_row
 
 log = logging.getLogger(__name__)
 Credential = dict[str, Any]  # {"uid", "epoch"} for a cookie, {"uid", "token"} for a token
+# Limited credentials ({"uid", "kind", "secret"}): a feature lets a device in without an
+# account session, bound to one object of its own (a lesson pass). It registers, per kind,
+# the check that answers the credential's user while it holds (None once it does not).
+LIMITED_KINDS: dict[str, Callable[[Credential], User | None]] = {}
+
+
+def register_limited_kind(kind: str, check: Callable[[Credential], User | None]) -> None:
+    LIMITED_KINDS[kind] = check
+
+
+def _limited_user(credential: Credential) -> User | None:
+    check = LIMITED_KINDS.get(str(credential.get("kind")))
+    return check(credential) if check is not None else None
 
 
 def connection_credential(auth: Any) -> tuple[User, Credential] | None:
@@ -46,6 +60,8 @@ def credential_user(credential: Any) -> User | None:
     """The connection's user while its credential holds (memberships load on first use)."""
     if not isinstance(credential, dict) or not isinstance(credential.get("uid"), int):
         return None
+    if "kind" in credential:
+        return _limited_user(credential)
     if "token" in credential:
         options = joinedload(ApiToken.user).lazyload(User.memberships)
         row = valid_token_row(credential["token"], options)
@@ -58,9 +74,11 @@ def credential_user(credential: Any) -> User | None:
 
 def _still_valid(credentials: list[Credential]) -> set[str]:
     """Keys (see _key) of the credentials that hold, in two queries for all of them."""
+    limited = [c for c in credentials if "kind" in c]
+    credentials = [c for c in credentials if "kind" not in c]
     hashes = {c["token"] for c in credentials if "token" in c}
     uids = {c["uid"] for c in credentials if "token" not in c}
-    valid: set[str] = set()
+    valid: set[str] = {_key(c) for c in limited if _limited_user(c) is not None}
     if hashes:
         rows = db.session.execute(
             select(ApiToken.token_hash, ApiToken.user_id).join(User).where(
@@ -78,6 +96,8 @@ def _still_valid(credentials: list[Credential]) -> set[str]:
 
 
 def _key(credential: Credential) -> str:
+    if "kind" in credential:
+        return f"{credential['uid']}:{credential['kind']}:{credential.get('secret')}"
     return f"{credential['uid']}:{credential.get('token', credential.get('epoch'))}"
 
 

@@ -38,6 +38,8 @@ EVENTS = (
     "hands_changed",
     "attendance_changed",
     "lesson_status_changed",
+    "join_requests_changed",
+    "groups_changed",
 )
 
 
@@ -73,7 +75,9 @@ def _make_students(prefix: str, count: int) -> None:
 class Device:
     """One device in a lesson: records every lesson event in order."""
 
-    def __init__(self, url: str, username: str, token: str):
+    def __init__(
+        self, url: str, username: str, token: str | None, headers: dict[str, str] | None = None
+    ):
         self.username = username
         self.events: list[tuple[str, Any, float]] = []
         self._changed = threading.Condition()
@@ -83,7 +87,8 @@ class Device:
         self.client.connect(
             url,
             namespaces=[NS],
-            auth={"token": token},
+            auth={"token": token} if token else None,
+            headers=headers,
             transports=["websocket"],
             wait_timeout=WAIT,
         )

@@ -3,6 +3,8 @@
  * Strokes are kept per slide page as batches ({stroke, tool, color, width, points}) with
  * coordinates normalised to 0..1, so every screen size draws the same picture. While the
  * local user draws, points are sent in batches every BATCH_MS (not one message per point).
+ * During group work a board may be a group's own (``group`` set): its strokes are kept
+ * apart from the slides' and its batches name the group.
  */
 const BATCH_MS = 40;
 const MAX_BATCH_POINTS = 100;
@@ -16,6 +18,7 @@ export class Board {
     this.prefix = '';  // the server keys strokes as '<user id>-<client key>'
     this.tool = 'pen';
     this.color = '#dc2626';
+    this.group = null;  // the group board shown (null: the slides)
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'board-layer';
     this.canvas.dataset.strokes = '0';
@@ -27,11 +30,11 @@ export class Board {
     window.addEventListener('resize', () => this.place());
   }
 
-  key(doc = this.liveDoc.documentId, page = this.liveDoc.page) { return `${doc}:${page}`; }
+  key(doc = this.liveDoc.documentId, page = this.liveDoc.page, group = this.group) { return `${group == null ? 'm' : group}:${doc}:${page}`; }
 
-  setPage(doc, page, batches) { this.pages.set(this.key(doc, page), batches.slice()); if (this.key() === this.key(doc, page)) this.render(); }
+  setPage(doc, page, batches, group = null) { this.pages.set(this.key(doc, page, group), batches.slice()); if (this.key() === this.key(doc, page, group)) this.render(); }
   add(batch) {
-    const k = this.key(batch.document_id, batch.page);
+    const k = this.key(batch.document_id, batch.page, batch.group == null ? null : batch.group);
     if (!this.pages.has(k)) this.pages.set(k, []);
     this.pages.get(k).push(batch);
     if (k === this.key()) this.render();
@@ -42,7 +45,7 @@ export class Board {
     }
     this.render();
   }
-  clear(doc, page) { this.pages.set(this.key(doc, page), []); this.render(); }
+  clear(doc, page) { this.pages.set(this.key(doc, page, null), []); this.render(); }
   setEnabled(flag) { this.enabled = flag; this.canvas.classList.toggle('board-active', flag); }
 
   /** Lay the layer exactly over the page's canvas (after each drawing and resize). */
@@ -63,11 +66,14 @@ export class Board {
     ctx.clearRect(0, 0, width, height);
     const batches = this.pages.get(this.key()) || [];
     const strokes = new Map();
-    for (const b of batches) {
-      if (!strokes.has(b.stroke)) strokes.set(b.stroke, { ...b, points: [] });
-      strokes.get(b.stroke).points.push(...b.points);
+    for (const b of batches) {  // a stroke's batches in their order (seq), strokes as first seen
+      if (!strokes.has(b.stroke)) strokes.set(b.stroke, { ...b, batches: [] });
+      strokes.get(b.stroke).batches.push(b);
     }
-    for (const s of strokes.values()) this._draw(ctx, s, width, height);
+    for (const s of strokes.values()) {
+      s.points = s.batches.sort((x, y) => (x.seq || 0) - (y.seq || 0)).flatMap((b) => b.points);
+      this._draw(ctx, s, width, height);
+    }
     this.canvas.dataset.strokes = String(strokes.size);
   }
 
@@ -98,8 +104,10 @@ export class Board {
       e.preventDefault();
       this.canvas.setPointerCapture(e.pointerId);
       const stroke = Math.random().toString(36).slice(2, 12);
+      this._seq = 0;
       this._current = { stroke, tool: this.tool, color: this.color, width: 0.004,
         document_id: this.liveDoc.documentId, page: this.liveDoc.page };
+      if (this.group != null) this._current.group_id = this.group;
       this._pending = [this._point(e)];
       this._timer = setInterval(() => this._flush(), BATCH_MS);
     });
@@ -117,8 +125,9 @@ export class Board {
     if (!this._pending || !this._pending.length) return;
     const points = this._pending.map(([x, y]) => [Math.round(x * 10000) / 10000, Math.round(y * 10000) / 10000]);
     this._pending = [];
-    const batch = { ...this._current, points };
-    this.add({ ...batch, stroke: `${this.prefix}-${batch.stroke}` });
+    const batch = { ...this._current, points, seq: this._seq };
+    this._seq += 1;
+    this.add({ ...batch, stroke: `${this.prefix}-${batch.stroke}`, group: this.group });
     this.onBatch(batch);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { LiveDocument } from '../live-document.js';
 import { Board } from './board.js';
+import { setupWork } from './lesson-manage.js';
 
 const CONFIG = JSON.parse(document.getElementById('lesson-config').textContent);
 const T = CONFIG.strings;
@@ -14,7 +15,8 @@ const TEACHER = CONFIG.me.teacher;
 const $ = (sel, root = document) => root.querySelector(sel);
 const fmt = (s, v) => String(s).replace(/\{(\w+)\}/g, (m, k) => (k in v ? v[k] : m));
 const root = $('#lesson');
-const state = { poll: null, results: null, mine: null, pen: null, me: null, status: L.status, hands: [] };
+const state = { poll: null, results: null, mine: null, pen: null, me: null, status: L.status, hands: [],
+  slide: null, group: null, groups: { active: false, groups: [] }, viewing: null };
 
 const socket = window.io('/classroom', { transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
 
@@ -43,7 +45,7 @@ const liveDoc = new LiveDocument({
   container: $('#live-document'),
   strings: T,
   fit: 'page',
-  onUserPageChange: (documentId, page) => { if (TEACHER) request('change_page', { document_id: documentId, page }).then((ack) => board.setPage(ack.document_id, ack.page, ack.strokes)).catch(() => {}); },
+  onUserPageChange: (documentId, page) => { if (TEACHER && board.group != null) showMain(false); if (TEACHER) request('change_page', { document_id: documentId, page }).then((ack) => board.setPage(ack.document_id, ack.page, ack.strokes)).catch(() => {}); },
   onPageShown: () => board.place(),
 });
 liveDoc.addDocuments(L.materials);
@@ -52,7 +54,11 @@ const board = new Board({
   onBatch: (batch) => request('draw_stroke', batch).catch(() => {}),
 });
 
-function canDraw() { return state.status === 'live' && (TEACHER || (state.pen && state.me && state.pen.user === state.me.user)); }
+function canDraw() {
+  if (state.status !== 'live') return false;
+  if (TEACHER || (!TEACHER && state.group)) return true;
+  return Boolean(state.pen && state.me && state.pen.user === state.me.user);
+}
 function renderTools() {
   const on = canDraw();
   $('#board-tools').hidden = !on;
@@ -79,10 +85,45 @@ if (clearButton) {
 
 function showSlide(documentId, page, strokes) {
   if (documentId == null) return;
+  state.slide = { documentId, page };
   board.setPage(documentId, page, strokes || []);
   if (TEACHER) liveDoc.setPresenter(true);
-  liveDoc.followRemote(documentId, page);
+  if (board.group == null) liveDoc.followRemote(documentId, page);
 }
+
+// -- group work: a student sees their group's board; a teacher may look at any ---------------
+function showBoard(group, strokes, label) {
+  board.group = group.id;
+  board.setPage(group.document_id, group.page, strokes || [], group.id);
+  liveDoc.followRemote(group.document_id, group.page);
+  $('#group-banner-text').textContent = label;
+  $('#group-banner').hidden = false;
+  renderTools();
+}
+function showMain(follow = true) {
+  board.group = null;
+  state.viewing = null;
+  $('#group-banner').hidden = true;
+  if (follow && state.slide) liveDoc.followRemote(state.slide.documentId, state.slide.page);
+  board.render();
+  renderTools();
+}
+function viewGroup(group) {
+  request('view_group', { group_id: group.id }).then((ack) => {
+    state.viewing = group.id;
+    showBoard(group, ack.strokes, fmt(T.viewingGroup, { n: group.number }));
+    work.renderGroups(state.groups);
+  }).catch(() => {});
+}
+const work = TEACHER ? setupWork({ request, state, T, toast, fmt, W: CONFIG.work, viewGroup }) : null;
+if ($('#group-view-main')) $('#group-view-main').addEventListener('click', () => { showMain(); work.renderGroups(state.groups); });
+socket.on('groups_changed', (p) => {
+  if (TEACHER) {
+    work.renderGroups(p);
+    if (board.group != null && !p.groups.some((g) => g.id === board.group)) showMain();
+  } else join();  // a student learns their group (and its room) by joining again
+});
+socket.on('join_requests_changed', (p) => { if (work) work.renderRequests(p.requests); });
 
 socket.on('page_changed', (p) => showSlide(p.document_id, p.page, p.strokes));
 socket.on('stroke_drawn', (b) => board.add(b));
@@ -282,6 +323,11 @@ function applyState(s) {
   state.poll = s.poll; state.mine = s.poll ? s.poll.mine : null; state.results = s.poll ? s.poll.results : null;
   renderStatus(); renderPoll(); renderHands(); renderAttendance(s.attendance);
   if (s.document_id != null) showSlide(s.document_id, s.page, s.strokes);
+  state.group = s.group;
+  if (work) work.applyState(s);
+  if (s.group) showBoard(s.group, s.group.strokes, fmt(T.yourGroup, { n: s.group.number }));
+  else if (!TEACHER && board.group != null) showMain();
+  renderTools();
 }
 
 function join() {
