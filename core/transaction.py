@@ -17,15 +17,21 @@ or :func:`emit_after_commit`.
 from __future__ import annotations
 
 import functools
+import logging
+import random
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, g
 from flask.typing import ResponseReturnValue, RouteCallable
+from sqlalchemy.exc import DBAPIError
 
 from core.extensions import db, socketio
 
 _PENDING = "sohoa_after_commit"
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -90,3 +96,36 @@ class CommittingBlueprint(Blueprint):
         if view_func is not None:
             view_func = committing(view_func)
         super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+
+
+# -- a locked database: try again inside the server ----------------------------------------
+
+LOCK_RETRIES = 8  # tries in all; the waits below add up to about 3 s
+
+
+def lock_conflict(err: BaseException) -> bool:
+    """A write that lost a race for the database and may simply be tried again: SQLite's
+    "database is locked" (busy), PostgreSQL's serialization failure, deadlock or lock
+    timeout."""
+    if not isinstance(err, DBAPIError):
+        return False
+    code = getattr(err.orig, "sqlstate", None)
+    if code in ("40001", "40P01", "55P03"):
+        return True
+    text = str(err.orig).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def retrying(work: Callable[[], T], attempts: int = LOCK_RETRIES) -> T:
+    """Run ``work`` (which writes and commits); when the database was locked, roll back,
+    wait a little (growing, with jitter, so a storm spreads out) and run it again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as err:
+            if attempt == attempts or not lock_conflict(err):
+                raise
+            db.session.rollback()
+            log.info("database locked, trying again (%s/%s)", attempt, attempts)
+            time.sleep(min(0.8, 0.025 * 2**attempt) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
