@@ -14,11 +14,13 @@ function markAttendance(user, status, reason = null) {
   return request('mark_attendance', { user, status, reason });
 }
 
-/** Merge one participant's change and the new counts into the known list. */
+/** Merge the participants' changes (a batch in `changed`, or one at the top level) and
+ * the new counts into the known list. */
 function mergePresence(change) {
   const list = state.presence.participants.slice();
-  if (change.user) {
-    const { present, total, quorum, ...person } = change;
+  const { present, total, quorum, changed, refetch, ...one } = change;
+  const people = Array.isArray(changed) ? changed : one.user ? [one] : [];
+  for (const person of people) {
     const i = list.findIndex((p) => p.user === person.user);
     if (i >= 0) list[i] = { ...list[i], ...person };
     else list.push(person);
@@ -143,6 +145,25 @@ function renderPresence() {
   $('#people-list').replaceChildren(...state.presence.participants.map(personRow));
 }
 
+const REFETCH_SPREAD_MS = 2000;
+let refetching = null;
+
+/** Too many changed at once for one message: ask for the whole list, a little later and
+ * at a random moment, so a hall of devices does not ask all in the same instant. */
+function refetchPresence() {
+  if (refetching) return;
+  refetching = setTimeout(() => {
+    request('presence', {}, { quiet: true })
+      .then(applyPresence, () => {})
+      .finally(() => (refetching = null));
+  }, Math.random() * REFETCH_SPREAD_MS);
+}
+
+function onPresenceChanged(change) {
+  applyPresence(change);
+  if (change && change.refetch) refetchPresence();
+}
+
 export function initAttendance() {
-  socket.on('presence_changed', applyPresence);
+  socket.on('presence_changed', onPresenceChanged);
 }
