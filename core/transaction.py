@@ -25,8 +25,10 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, g
 from flask.typing import ResponseReturnValue, RouteCallable
+from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
 
+from core.errors import DomainError
 from core.extensions import db, socketio
 
 _PENDING = "sohoa_after_commit"
@@ -116,16 +118,22 @@ def lock_conflict(err: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
-def retrying(work: Callable[[], T], attempts: int = LOCK_RETRIES) -> T:
+def retrying(work: Callable[[], T], attempts: int | None = None) -> T:
     """Run ``work`` (which writes and commits); when the database was locked, roll back,
-    wait a little (growing, with jitter, so a storm spreads out) and run it again."""
+    wait a little (growing, with jitter, so a storm spreads out) and run it again. Still
+    locked after every try: a clear 503 ``database_busy``, never an internal error."""
+    attempts = attempts or LOCK_RETRIES
     for attempt in range(1, attempts + 1):
         try:
             return work()
         except DBAPIError as err:
-            if attempt == attempts or not lock_conflict(err):
+            if not lock_conflict(err):
                 raise
             db.session.rollback()
+            if attempt == attempts:
+                log.warning("database still locked after %s tries", attempts)
+                break
             log.info("database locked, trying again (%s/%s)", attempt, attempts)
             time.sleep(min(0.8, 0.025 * 2**attempt) * (0.5 + random.random()))
-    raise AssertionError("unreachable")
+    message = _("Máy chủ đang bận, vui lòng thử lại sau giây lát.")
+    raise DomainError("database_busy", message, 503)
