@@ -31,6 +31,7 @@ from meetings.shapes import participant_row_dict
 
 DOOR_QR_MAX_AGE = 12 * 3600
 PRESENCE_DELTA_MAX = 60  # people in one presence_changed; more: counts and refetch
+PRESENCE_INLINE_MAX = 60  # people listed in the join answer; more: counts and refetch
 
 
 def participant_named(meeting: Meeting, username: str) -> Participant:
@@ -112,8 +113,16 @@ def member_count(meeting_id: int) -> int:
 
 
 def _roster(meeting_id: int, user_ids: Collection[int] | None = None) -> list[Any]:
-    """Participants as plain rows (one query, no ORM objects): the room's list is built
-    in constant queries whatever the meeting's size."""
+    """Participants as plain rows with whether a device of theirs is in the room (one
+    query, no ORM objects, whatever the meeting's size)."""
+    online = (
+        select(MeetingConnection.sid)
+        .where(
+            MeetingConnection.meeting_id == meeting_id,
+            MeetingConnection.user_id == Participant.user_id,
+        )
+        .exists()
+    )
     query = (
         select(
             User.username,
@@ -122,7 +131,7 @@ def _roster(meeting_id: int, user_ids: Collection[int] | None = None) -> list[An
             Participant.attendance,
             Participant.absence_reason,
             Participant.checked_in_at,
-            Participant.user_id,
+            online,
         )
         .join(User, User.id == Participant.user_id)
         .where(Participant.meeting_id == meeting_id)
@@ -133,30 +142,33 @@ def _roster(meeting_id: int, user_ids: Collection[int] | None = None) -> list[An
     return list(db.session.execute(query))
 
 
-def _online(meeting_id: int, user_ids: Collection[int] | None = None) -> set[int]:
-    """Who has a device in the room."""
-    query = select(MeetingConnection.user_id).where(MeetingConnection.meeting_id == meeting_id)
-    if user_ids is not None:
-        query = query.where(MeetingConnection.user_id.in_(list(user_ids)))
-    return set(db.session.scalars(query.distinct()))
-
-
-def _counts(meeting_id: int, kind: MeetingKind | None) -> dict[str, Any]:
-    """``present``, ``total`` and the live quorum, in one query."""
-    is_present = case((Participant.attendance == Attendance.PRESENT, 1), else_=0)
-    total, present = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(is_present), 0)).where(
-            Participant.meeting_id == meeting_id
-        )
-    ).one()
-    total, present = int(total or 0), int(present or 0)  # type: ignore[call-overload]
-    if kind is None:
-        kind = db.session.scalar(select(Meeting.kind).where(Meeting.id == meeting_id))
+def _summary(kind: MeetingKind, total: int, present: int, online: int) -> dict[str, Any]:
     return {
         "present": present,
         "total": total,
-        "quorum": quorum(kind or MeetingKind.REGULAR, total, present),
+        "online": online,
+        "quorum": quorum(kind, total, present),
     }
+
+
+def _counts(meeting_id: int, kind: MeetingKind | None = None) -> dict[str, Any]:
+    """``present``, ``total``, ``online`` (people with a device in the room) and the live
+    quorum, in one query."""
+    is_present = case((Participant.attendance == Attendance.PRESENT, 1), else_=0)
+    online = (
+        select(func.count(func.distinct(MeetingConnection.user_id)))
+        .where(MeetingConnection.meeting_id == meeting_id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(is_present), 0), online).where(
+            Participant.meeting_id == meeting_id
+        )
+    ).one()
+    total, present, connected = (int(value or 0) for value in row)
+    if kind is None:
+        kind = db.session.scalar(select(Meeting.kind).where(Meeting.id == meeting_id))
+    return _summary(kind or MeetingKind.REGULAR, total, present, connected)
 
 
 def presence_batch(
@@ -164,18 +176,15 @@ def presence_batch(
 ) -> dict[str, Any]:
     """The ``presence_changed`` event for the people whose presence changed in a short
     window: the counts and, in ``changed``, each one's new state (the client merges them
-    into the list from its join ack). Up to ``PRESENCE_DELTA_MAX`` people; beyond that
-    only the counts and ``refetch: true`` (the client asks for the list with ``presence``),
+    into its list). Up to ``PRESENCE_DELTA_MAX`` people; beyond that only the counts and
+    ``refetch: true`` (the client asks for the list with ``presence`` when it shows it),
     so a storm of joins never makes a broadcast as large as the room. A single change also
     carries that participant's fields at the top level, as before batching."""
     change = _counts(meeting_id, kind)
     ids = set(user_ids)
     if len(ids) > PRESENCE_DELTA_MAX:
         return change | {"refetch": True}
-    online = _online(meeting_id, ids)
-    changed = [
-        participant_row_dict(row, online=row[6] in online) for row in _roster(meeting_id, ids)
-    ]
+    changed = [participant_row_dict(row, online=bool(row[6])) for row in _roster(meeting_id, ids)]
     if changed:
         change["changed"] = changed
     if len(ids) == 1 and len(changed) == 1:
@@ -191,17 +200,23 @@ def presence_change(meeting_id: int, user_id: int) -> dict[str, Any]:
 
 def presence(meeting: Meeting) -> dict[str, Any]:
     """Everyone invited, with attendance and whether a device of theirs is in the room
-    (three queries, whatever the room's size)."""
-    online = _online(meeting.id)
+    (one query, whatever the room's size)."""
     rows = _roster(meeting.id)
-    people = [participant_row_dict(row, online=row[6] in online) for row in rows]
+    people = [participant_row_dict(row, online=bool(row[6])) for row in rows]
     present = sum(1 for row in rows if row[3] == Attendance.PRESENT)
-    return {
-        "participants": people,
-        "present": present,
-        "total": len(people),
-        "quorum": quorum(meeting.kind, len(people), present),
-    }
+    online = sum(1 for row in rows if row[6])
+    return {"participants": people, **_summary(meeting.kind, len(people), present, online)}
+
+
+def room_presence(meeting: Meeting) -> dict[str, Any]:
+    """Presence in the join answer: the whole list in a meeting of up to
+    ``PRESENCE_INLINE_MAX`` people; in a hall, the counts and ``refetch: true``, so the
+    answer to each of 300 joining devices stays the same small size (the list is fetched
+    with ``presence`` by the device that shows it)."""
+    counts = _counts(meeting.id, meeting.kind)
+    if counts["total"] <= PRESENCE_INLINE_MAX:
+        return presence(meeting)
+    return counts | {"refetch": True}
 
 
 def record_attendance(

@@ -86,7 +86,7 @@ class MeetingsNamespace(AuthenticatedNamespace):
             previous = presence.enter(attendee, sid)
             # Commit the check-in now: the write lock is then held for the writes only,
             # not while the state below is built (300 devices join at once).
-            db.session.commit()
+            transaction.commit_keeping_loaded()
             return attendee, previous
 
         attendee, previous = transaction.retrying(check_in)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
@@ -191,13 +191,17 @@ def voted(vote: Vote, user_id: int) -> bool:
     )
 
 
-def last_closed_vote(meeting: Meeting) -> dict[str, Any] | None:
-    """The result of the meeting's most recently closed vote (``vote_closed``'s shape): a
-    device that was away while a vote closed gets it with the room state."""
-    vote = db.session.scalar(
+def current_vote(meeting: Meeting) -> Vote | None:
+    """The open vote, or else the most recently closed one (one query): the room state
+    shows the first and, to a device that was away while it closed, the result of the
+    second."""
+    return db.session.scalar(
         select(Vote)
-        .where(Vote.meeting_id == meeting.id, Vote.status == VoteStatus.CLOSED)
-        .order_by(Vote.closed_at.desc(), Vote.id.desc())
+        .where(Vote.meeting_id == meeting.id)
+        .order_by(
+            case((Vote.status == VoteStatus.OPEN, 0), else_=1),
+            Vote.closed_at.desc(),
+            Vote.id.desc(),
+        )
         .limit(1)
     )
-    return vote_result(vote) if vote is not None else None

@@ -206,3 +206,15 @@ def test_a_batch_beyond_the_limit_carries_counts_and_refetch(demo, monkeypatch):
     change = presence.presence_batch(meeting.id, ids[:3])
     assert sorted(p["user"] for p in change["changed"]) == ["chutich", "daibieu", "thuky"]
     assert "user" not in change  # several: only in `changed`
+
+
+@pytest.mark.db
+def test_a_hall_join_answer_carries_counts_not_the_list(demo, monkeypatch):
+    meeting = started(participants=["daibieu", "daibieu.phunhuan"])
+    monkeypatch.setattr(presence, "PRESENCE_INLINE_MAX", 3)
+    hall = presence.room_presence(meeting)
+    assert hall["refetch"] is True and "participants" not in hall
+    assert (hall["total"], hall["present"], hall["online"]) == (4, 0, 0)
+    monkeypatch.setattr(presence, "PRESENCE_INLINE_MAX", 4)
+    small = presence.room_presence(meeting)
+    assert len(small["participants"]) == 4 and "refetch" not in small

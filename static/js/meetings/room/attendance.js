@@ -2,7 +2,7 @@
  * The attendance panel: who is present, absent or not checked in, who is online, and (for
  * the chair and the secretary) marking someone present or absent with a reason.
  */
-import { $, fmt, h, initials } from './dom.js';
+import { $, fmt, h, initials, room } from './dom.js';
 import { ME, T, nameOf, roleLabel } from './config.js';
 import { request, socket } from './connection.js';
 import { state } from './state.js';
@@ -27,9 +27,10 @@ function mergePresence(change) {
   }
   return {
     participants: list,
-    present: change.present ?? state.presence.present,
-    total: change.total ?? state.presence.total,
-    quorum: change.quorum ?? state.presence.quorum,
+    present: present ?? state.presence.present,
+    total: total ?? state.presence.total,
+    online: change.online ?? state.presence.online,
+    quorum: quorum ?? state.presence.quorum,
   };
 }
 
@@ -41,9 +42,11 @@ export function applyPresence(presence) {
         participants: presence.participants,
         present: presence.present,
         total: presence.total,
+        online: presence.online,
         quorum: presence.quorum,
       }
     : mergePresence(presence);
+  if (presence.refetch) listWanted();
   const mine = state.presence.participants.find((p) => p.user === ME.user);
   if (mine) state.attendance = mine.attendance;
   renderPresence();
@@ -60,8 +63,8 @@ function quorumBadge(quorum) {
   return h('span', { class: `badge ${met ? 'badge-ok' : 'badge-warn'}`, id: 'quorum-badge', dataset: { met: met ? '1' : '0' } }, text);
 }
 
-function renderSummary({ participants, present, total, quorum }) {
-  const online = participants.filter((p) => p.online).length;
+function renderSummary({ participants, present, total, online: counted, quorum }) {
+  const online = counted ?? participants.filter((p) => p.online).length;
   $('#attendance-summary').replaceChildren(
     h('div', { class: 'summary-big' }, h('strong', {}, `${present}`), h('span', {}, `/${total}`)),
     h(
@@ -146,24 +149,32 @@ function renderPresence() {
 }
 
 const REFETCH_SPREAD_MS = 2000;
+let listStale = false;
 let refetching = null;
 
-/** Too many changed at once for one message: ask for the whole list, a little later and
- * at a random moment, so a hall of devices does not ask all in the same instant. */
-function refetchPresence() {
+/** Fetch the whole list (a hall's join answer and its large batches carry only counts). */
+function fetchList(delay) {
   if (refetching) return;
   refetching = setTimeout(() => {
     request('presence', {}, { quiet: true })
-      .then(applyPresence, () => {})
+      .then((presence) => {
+        listStale = false;
+        applyPresence(presence);
+      }, () => {})
       .finally(() => (refetching = null));
-  }, Math.random() * REFETCH_SPREAD_MS);
+  }, delay);
 }
 
-function onPresenceChanged(change) {
-  applyPresence(change);
-  if (change && change.refetch) refetchPresence();
+/** The list is out of date: fetch it now if the attendance panel shows it (at a random
+ * moment, so a hall of open panels does not ask in the same instant), else when opened. */
+function listWanted() {
+  listStale = true;
+  if (room.dataset.tab === 'attendance') fetchList(Math.random() * REFETCH_SPREAD_MS);
 }
 
 export function initAttendance() {
-  socket.on('presence_changed', onPresenceChanged);
+  socket.on('presence_changed', applyPresence);
+  $('#tab-attendance').addEventListener('click', () => {
+    if (listStale) fetchList(0);
+  });
 }
