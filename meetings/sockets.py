@@ -83,10 +83,11 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
         def check_in() -> tuple[MeetingStanding, int | None]:
             attendee = standing(meeting_id, user, MeetingRight.PARTICIPATE, light=True)
-            previous = presence.enter(attendee, sid)
-            # Commit the check-in now: the write lock is then held for the writes only,
-            # not while the state below is built (300 devices join at once).
-            transaction.commit_keeping_loaded()
+            with transaction.one_writer():
+                previous = presence.enter(attendee, sid)
+                # Commit the check-in now: the write lock is then held for the writes
+                # only, not while the state below is built (300 devices join at once).
+                transaction.commit_keeping_loaded()
             return attendee, previous
 
         attendee, previous = transaction.retrying(check_in)
@@ -118,8 +119,9 @@ class MeetingsNamespace(AuthenticatedNamespace):
         sid = connection_sid()
 
         def forget() -> tuple[int, int] | None:
-            left = presence.leave(sid)
-            db.session.commit()
+            with transaction.one_writer():
+                left = presence.leave(sid)
+                db.session.commit()
             return left
 
         transaction.begin()  # not an event with an ack: it commits the same way by itself
@@ -216,8 +218,10 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
         def ballot() -> dict[str, Any]:
             attendee = _in_room(user, request)
-            payload = votes.cast_vote(attendee, request.vote_id, request.choice)
-            db.session.commit()
+            vote, eligible = votes.ballot_check(attendee, request.vote_id)
+            with transaction.one_writer():  # only the two writes and the commit
+                payload = votes.record_ballot(attendee, vote, request.choice, eligible)
+                db.session.commit()
             return payload
 
         payload = transaction.retrying(ballot)

@@ -120,18 +120,23 @@ def get_vote(meeting_id: int, vote_id: int) -> Vote:
     return owned_row(Vote, vote_id, missing, meeting_id=meeting_id)
 
 
-def cast_vote(attendee: MeetingStanding, vote_id: int, choice: VoteChoice) -> dict[str, Any]:
-    """One ballot per present participant; a secret ballot only moves a counter.
-
-    One short transaction: the participation row (its unique (vote, user) constraint
-    refuses a second ballot, even one sent in the same millisecond from another device)
-    and one ``UPDATE … WHERE status = 'open' RETURNING`` of the counter, which also
-    refuses a ballot that lost the race with the close."""
+def ballot_check(attendee: MeetingStanding, vote_id: int) -> tuple[Vote, int]:
+    """Reads before a ballot: the open vote and how many are present (eligible)."""
     vote = get_vote(attendee.meeting.id, vote_id)
     if vote.status != VoteStatus.OPEN:
         raise Conflict("vote_closed", _l("Biểu quyết đã kết thúc."))
     if attendee.attendee.attendance != Attendance.PRESENT:
         raise Forbidden("not_present", _l("Chỉ đại biểu có mặt mới được biểu quyết."))
+    return vote, present_count(attendee.meeting.id)
+
+
+def record_ballot(
+    attendee: MeetingStanding, vote: Vote, choice: VoteChoice, eligible: int
+) -> dict[str, Any]:
+    """The ballot's writes, two statements: the participation row (its unique (vote, user)
+    constraint refuses a second ballot, even one sent in the same millisecond from another
+    device) and one ``UPDATE … WHERE status = 'open' RETURNING`` of the counter, which also
+    refuses a ballot that lost the race with the close."""
     db.session.add(
         VoteParticipation(
             vote_id=vote.id, user_id=attendee.user.id, choice=None if vote.secret else choice
@@ -153,7 +158,13 @@ def cast_vote(attendee: MeetingStanding, vote_id: int, choice: VoteChoice) -> di
     ).scalar()
     if cast is None:
         raise Conflict("vote_closed", _l("Biểu quyết đã kết thúc."))
-    return {"vote_id": vote.id, "cast": cast, "eligible": present_count(attendee.meeting.id)}
+    return {"vote_id": vote.id, "cast": cast, "eligible": eligible}
+
+
+def cast_vote(attendee: MeetingStanding, vote_id: int, choice: VoteChoice) -> dict[str, Any]:
+    """One ballot per present participant; a secret ballot only moves a counter."""
+    vote, eligible = ballot_check(attendee, vote_id)
+    return record_ballot(attendee, vote, choice, eligible)
 
 
 def close_vote(chair: MeetingStanding, vote_id: int) -> dict[str, Any]:
