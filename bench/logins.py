@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         names = sorted(create_users(server, "bench.login", args.devices))
         data = {"floor_s": argon2_floor()}
         data["burst"] = sign_in(server.url, names, 0.0, 32)
-        data["minute"] = sign_in(server.url, names, 60.0, 64)
+        data["minute"] = sign_in(server.url, names, args.spread, 64)
         data["limit"] = env["LOGIN_ATTEMPTS_PER_ADDRESS"]
         data["load"] = os.getloadavg()
     return data
@@ -140,6 +140,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devices", type=int, default=300)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--spread", type=float, default=60.0, help="seconds, spread shape")
     parser.add_argument("--no-readme", action="store_true", help="print only")
     return parser.parse_args(argv)
 
