@@ -23,7 +23,9 @@ from bench import (
     enrollment_opening,
     enrollment_results,
     follow_presenter,
+    hall,
     large_document,
+    logins,
     pdf_bombs,
     signing,
     vote,
@@ -71,6 +73,7 @@ def plan(quick: bool, postgresql: bool) -> list[Run]:
             ("vote, PostgreSQL", vote.main, voters + ["--database", "postgresql"] + extra),
         ]
     runs += enrollment_runs(quick, postgresql, extra)
+    runs += hall_runs(quick, postgresql, extra)
     return runs
 
 
@@ -85,6 +88,20 @@ def enrollment_runs(quick: bool, postgresql: bool, extra: list[str]) -> list[Run
         ("enrollment: results day", enrollment_results.main, lookups + dbs + extra),
         ("enrollment: allocation", enrollment_allocation.main, allocation + extra),
     ]
+
+
+def hall_runs(quick: bool, postgresql: bool, extra: list[str]) -> list[Run]:
+    """A hall of 300 tablets (join, ballot and reconnect storms) and its logins."""
+    hall_args = ["--devices", "30", "--client-procs", "2"] if quick else []
+    login_args = ["--devices", "30", "--spread", "5"] if quick else []
+    databases = ["sqlite", "postgresql"] if postgresql else ["sqlite"]
+    runs: list[Run] = []
+    for database in databases:
+        runs.append((f"hall storms, {database}", hall.main,
+                     hall_args + ["--database", database] + extra))
+        runs.append((f"logins, {database}", logins.main,
+                     login_args + ["--database", database] + extra))
+    return runs
 
 
 def main() -> None:

@@ -90,12 +90,16 @@ def turn_page(
 
 def live_state(host: LiveDocumentHost) -> dict[str, Any]:
     """What a device needs to follow: the document, the page and who presents."""
-    presenter = db.session.get(User, host.presenter_id) if host.presenter_id else None
+    presenter = None
+    if host.presenter_id:  # two columns, not the user with its memberships (every join)
+        presenter = db.session.execute(
+            select(User.username, User.full_name).where(User.id == host.presenter_id)
+        ).one_or_none()
     return {
         "document_id": host.live_document_id,
         "page": host.live_page,
         "presenter": presenter.username if presenter else None,
-        "presenter_name": presenter.display_name if presenter else None,
+        "presenter_name": (presenter.full_name or presenter.username) if presenter else None,
     }
 
 

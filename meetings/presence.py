@@ -3,16 +3,18 @@ door QR or by the secretary, and the counts everyone sees."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from core.db import utcnow
 from core.errors import DomainError, NotFound
 from core.extensions import db
+from core.models import User
 from meetings.access import MeetingStanding
 from meetings.models import (
     Attendance,
@@ -25,9 +27,11 @@ from meetings.models import (
 )
 from meetings.quorum import quorum
 from meetings.services import require_not_ended
-from meetings.shapes import participant_dict
+from meetings.shapes import participant_row_dict
 
 DOOR_QR_MAX_AGE = 12 * 3600
+PRESENCE_DELTA_MAX = 60  # people in one presence_changed; more: counts and refetch
+PRESENCE_INLINE_MAX = 60  # people listed in the join answer; more: counts and refetch
 
 
 def participant_named(meeting: Meeting, username: str) -> Participant:
@@ -108,49 +112,111 @@ def member_count(meeting_id: int) -> int:
     )
 
 
-def presence_change(meeting_id: int, user_id: int) -> dict[str, Any]:
-    """The ``presence_changed`` event: one participant's new state and the counts.
-
-    A delta, not the whole list: with 300 devices joining, whole lists would cost
-    O(n²) bytes; clients hold the list from their join ack."""
-    participant = db.session.scalar(
-        select(Participant).where(
-            Participant.meeting_id == meeting_id, Participant.user_id == user_id
+def _roster(meeting_id: int, user_ids: Collection[int] | None = None) -> list[Any]:
+    """Participants as plain rows with whether a device of theirs is in the room (one
+    query, no ORM objects, whatever the meeting's size)."""
+    online = (
+        select(MeetingConnection.sid)
+        .where(
+            MeetingConnection.meeting_id == meeting_id,
+            MeetingConnection.user_id == Participant.user_id,
         )
+        .exists()
     )
-    online = db.session.scalar(
-        select(func.count())
-        .select_from(MeetingConnection)
-        .where(MeetingConnection.meeting_id == meeting_id, MeetingConnection.user_id == user_id)
+    query = (
+        select(
+            User.username,
+            User.full_name,
+            Participant.role,
+            Participant.attendance,
+            Participant.absence_reason,
+            Participant.checked_in_at,
+            online,
+        )
+        .join(User, User.id == Participant.user_id)
+        .where(Participant.meeting_id == meeting_id)
+        .order_by(Participant.id)
     )
-    total = member_count(meeting_id)
-    present = present_count(meeting_id)
-    kind = db.session.scalar(select(Meeting.kind).where(Meeting.id == meeting_id))
-    change: dict[str, Any] = {
+    if user_ids is not None:
+        query = query.where(Participant.user_id.in_(list(user_ids)))
+    return list(db.session.execute(query))
+
+
+def _summary(kind: MeetingKind, total: int, present: int, online: int) -> dict[str, Any]:
+    return {
         "present": present,
         "total": total,
-        "quorum": quorum(kind or MeetingKind.REGULAR, total, present),
+        "online": online,
+        "quorum": quorum(kind, total, present),
     }
-    if participant is not None:
-        change |= participant_dict(participant, online=bool(online))
+
+
+def _counts(meeting_id: int, kind: MeetingKind | None = None) -> dict[str, Any]:
+    """``present``, ``total``, ``online`` (people with a device in the room) and the live
+    quorum, in one query."""
+    is_present = case((Participant.attendance == Attendance.PRESENT, 1), else_=0)
+    online = (
+        select(func.count(func.distinct(MeetingConnection.user_id)))
+        .where(MeetingConnection.meeting_id == meeting_id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(is_present), 0), online).where(
+            Participant.meeting_id == meeting_id
+        )
+    ).one()
+    total, present, connected = (int(value or 0) for value in row)
+    if kind is None:
+        kind = db.session.scalar(select(Meeting.kind).where(Meeting.id == meeting_id))
+    return _summary(kind or MeetingKind.REGULAR, total, present, connected)
+
+
+def presence_batch(
+    meeting_id: int, user_ids: Collection[int], kind: MeetingKind | None = None
+) -> dict[str, Any]:
+    """The ``presence_changed`` event for the people whose presence changed in a short
+    window: the counts and, in ``changed``, each one's new state (the client merges them
+    into its list). Up to ``PRESENCE_DELTA_MAX`` people; beyond that only the counts and
+    ``refetch: true`` (the client asks for the list with ``presence`` when it shows it),
+    so a storm of joins never makes a broadcast as large as the room. A single change also
+    carries that participant's fields at the top level, as before batching."""
+    change = _counts(meeting_id, kind)
+    ids = set(user_ids)
+    if len(ids) > PRESENCE_DELTA_MAX:
+        return change | {"refetch": True}
+    changed = [participant_row_dict(row, online=bool(row[6])) for row in _roster(meeting_id, ids)]
+    if changed:
+        change["changed"] = changed
+    if len(ids) == 1 and len(changed) == 1:
+        change |= changed[0]
     return change
 
 
+def presence_change(meeting_id: int, user_id: int) -> dict[str, Any]:
+    """The ``presence_changed`` event for one participant (or only the counts for someone
+    not invited)."""
+    return presence_batch(meeting_id, [user_id])
+
+
 def presence(meeting: Meeting) -> dict[str, Any]:
-    """Everyone invited, with attendance and whether a device of theirs is in the room."""
-    online = set(
-        db.session.scalars(
-            select(MeetingConnection.user_id).where(MeetingConnection.meeting_id == meeting.id)
-        )
-    )
-    people = [participant_dict(p, online=p.user_id in online) for p in meeting.participants]
-    present = sum(1 for p in meeting.participants if p.attendance == Attendance.PRESENT)
-    return {
-        "participants": people,
-        "present": present,
-        "total": len(people),
-        "quorum": quorum(meeting.kind, len(people), present),
-    }
+    """Everyone invited, with attendance and whether a device of theirs is in the room
+    (one query, whatever the room's size)."""
+    rows = _roster(meeting.id)
+    people = [participant_row_dict(row, online=bool(row[6])) for row in rows]
+    present = sum(1 for row in rows if row[3] == Attendance.PRESENT)
+    online = sum(1 for row in rows if row[6])
+    return {"participants": people, **_summary(meeting.kind, len(people), present, online)}
+
+
+def room_presence(meeting: Meeting) -> dict[str, Any]:
+    """Presence in the join answer: the whole list in a meeting of up to
+    ``PRESENCE_INLINE_MAX`` people; in a hall, the counts and ``refetch: true``, so the
+    answer to each of 300 joining devices stays the same small size (the list is fetched
+    with ``presence`` by the device that shows it)."""
+    counts = _counts(meeting.id, meeting.kind)
+    if counts["total"] <= PRESENCE_INLINE_MAX:
+        return presence(meeting)
+    return counts | {"refetch": True}
 
 
 def record_attendance(

@@ -3,6 +3,7 @@ here, once (a participant looks the same in the meeting, the record and the room
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import url_for
@@ -33,12 +34,30 @@ def user_ref(user: User) -> dict[str, Any]:
 
 def participant_dict(participant: Participant, online: bool | None = None) -> dict[str, Any]:
     """A participant with their attendance; ``online`` when the room's presence is known."""
+    return participant_row_dict(
+        (
+            participant.user.username,
+            participant.user.display_name,
+            participant.role,
+            participant.attendance,
+            participant.absence_reason,
+            participant.checked_in_at,
+        ),
+        online,
+    )
+
+
+def participant_row_dict(row: Sequence[Any], online: bool | None = None) -> dict[str, Any]:
+    """The same shape from a plain row (username, full name, role, attendance, absence
+    reason, checked in at): the room builds its list in one query, without ORM objects."""
+    username, name, role, attendance, reason, checked_in_at = row[:6]
     shape = {
-        **user_ref(participant.user),
-        "role": participant.role,
-        "attendance": participant.attendance,
-        "absence_reason": participant.absence_reason,
-        "checked_in_at": iso(participant.checked_in_at),
+        "user": username,
+        "name": name or username,
+        "role": role,
+        "attendance": attendance,
+        "absence_reason": reason,
+        "checked_in_at": iso(checked_in_at),
     }
     if online is not None:
         shape["online"] = online

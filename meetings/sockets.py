@@ -7,11 +7,10 @@ standing to the rule; ``socket_event`` commits once and then publishes.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, session
+from flask import session
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
@@ -21,11 +20,9 @@ from core.extensions import db, socketio
 from core.models import User
 from core.realtime import AuthenticatedNamespace, connection_sid, socket_event
 from core.schemas import parse
-from core.transaction import after_commit
-from meetings import presence, presenting, speakers, votes
+from meetings import broadcasts, presence, presenting, speakers, votes
 from meetings.access import MeetingRight, MeetingStanding, standing
-from meetings.events import NAMESPACE, publish, room_name, send_now
-from meetings.models import Vote, VoteStatus
+from meetings.events import NAMESPACE, publish, room_name
 from meetings.room import room_state
 from meetings.schemas import (
     AgendaItemRef,
@@ -57,49 +54,6 @@ def _in_room(user: User, data: InRoom, *rights: MeetingRight) -> MeetingStanding
     return standing(meeting_id, user, MeetingRight.PARTICIPATE, *rights, light=True)
 
 
-class TallyBroadcaster:
-    """Sends ``vote_tally`` to the room, one broadcast at a time per vote.
-
-    A ballot that lands while a tally is on its way only marks it stale; one more
-    broadcast with fresh counts follows. Ballots cast one by one still each get a tally,
-    but 300 ballots at once no longer make 300 × 300 messages."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._state: dict[int, str] = {}  # vote id → "sending" | "stale"
-
-    def ballot_cast(self, app: Flask, meeting_id: int, vote_id: int) -> None:
-        with self._lock:
-            if vote_id in self._state:
-                self._state[vote_id] = "stale"
-                return
-            self._state[vote_id] = "sending"
-        socketio.start_background_task(self._send, app, meeting_id, vote_id)
-
-    def _send(self, app: Flask, meeting_id: int, vote_id: int) -> None:
-        while True:
-            try:
-                with app.app_context():
-                    vote = db.session.get(Vote, vote_id)
-                    is_open = vote is not None and vote.status == VoteStatus.OPEN
-                    payload = votes.tally(meeting_id, vote) if vote and is_open else None
-                    db.session.remove()
-                if payload is not None:
-                    send_now("vote_tally", payload, meeting_id)
-            finally:
-                with self._lock:
-                    again = self._state.get(vote_id) == "stale"
-                    if again:
-                        self._state[vote_id] = "sending"
-                    else:
-                        self._state.pop(vote_id, None)
-            if not again:
-                return
-
-
-tally_broadcaster = TallyBroadcaster()
-
-
 def _act(
     user: User,
     data: dict[str, Any],
@@ -122,19 +76,33 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_join(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
-        attendee = standing(parse(JoinIn, data).meeting_id, user, MeetingRight.PARTICIPATE)
-        meeting = attendee.meeting
-        previous = presence.enter(attendee, connection_sid())
-        # Commit the check-in now: SQLite's write lock is then held for the writes only,
-        # not while the state below is built (300 devices join at once).
-        db.session.commit()
+        """Check in and answer with the room state, in constant work per device: the room
+        hears of it in the next presence batch, not in a broadcast of its own."""
+        meeting_id = parse(JoinIn, data).meeting_id
+        sid = connection_sid()
+
+        def check_in() -> tuple[MeetingStanding, int | None]:
+            attendee = standing(meeting_id, user, MeetingRight.PARTICIPATE, light=True)
+            with transaction.one_writer():
+                previous = presence.enter(attendee, sid)
+                # Commit the check-in now: the write lock is then held for the writes
+                # only, not while the state below is built (300 devices join at once).
+                transaction.commit_keeping_loaded()
+            return attendee, previous
+
+        attendee, previous = transaction.retrying(check_in)
         if previous is not None:
             leave_room(room_name(previous))
-            publish("presence_changed", presence.presence_change(previous, user.id), previous)
-        join_room(room_name(meeting.id))
-        session["meeting_id"] = meeting.id
-        publish("presence_changed", presence.presence_change(meeting.id, user.id), meeting.id)
+            broadcasts.presence_touched(previous, user.id)
+        join_room(room_name(meeting_id))
+        session["meeting_id"] = meeting_id
+        broadcasts.presence_touched(meeting_id, user.id)
         return room_state(attendee)
+
+    @socket_event
+    def on_presence(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        """The whole list, for a device whose ``presence_changed`` said ``refetch``."""
+        return presence.presence(_in_room(user, parse(InRoom, data)).meeting)
 
     @socket_event
     def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -143,17 +111,27 @@ class MeetingsNamespace(AuthenticatedNamespace):
         if left is not None:
             meeting_id, user_id = left
             leave_room(room_name(meeting_id))
-            publish("presence_changed", presence.presence_change(meeting_id, user_id), meeting_id)
+            broadcasts.presence_touched(meeting_id, user_id)
         return {}
 
     def on_disconnect(self, reason: Any = None) -> None:
         super().on_disconnect(reason)
+        sid = connection_sid()
+
+        def forget() -> tuple[int, int] | None:
+            with transaction.one_writer():
+                left = presence.leave(sid)
+                db.session.commit()
+            return left
+
         transaction.begin()  # not an event with an ack: it commits the same way by itself
-        left = presence.leave(connection_sid())
-        transaction.commit()
+        try:
+            left = transaction.retrying(forget)
+        except Exception:
+            transaction.roll_back()
+            raise
         if left is not None:
-            meeting_id, user_id = left
-            send_now("presence_changed", presence.presence_change(meeting_id, user_id), meeting_id)
+            broadcasts.presence_touched(*left, now=True)
 
     @socket_event
     def on_change_page(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -193,8 +171,7 @@ class MeetingsNamespace(AuthenticatedNamespace):
         request = parse(AttendanceIn, data)
         organiser = _in_room(user, request, MeetingRight.MANAGE)
         target = presence.record_attendance(organiser, request.user, request.status, request.reason)
-        change = presence.presence_change(organiser.meeting.id, target.user_id)
-        publish("presence_changed", change, organiser.meeting.id)
+        broadcasts.presence_touched(organiser.meeting.id, target.user_id)
         return {}
 
     @socket_event
@@ -236,12 +213,19 @@ class MeetingsNamespace(AuthenticatedNamespace):
 
     @socket_event
     def on_cast_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        """One short transaction per ballot; the room's tally follows on a timer."""
         request = parse(BallotIn, data)
-        attendee = _in_room(user, request)
-        payload = votes.cast_vote(attendee, request.vote_id, request.choice)
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        meeting_id = attendee.meeting.id
-        after_commit(lambda: tally_broadcaster.ballot_cast(app, meeting_id, request.vote_id))
+
+        def ballot() -> dict[str, Any]:
+            attendee = _in_room(user, request)
+            vote, eligible = votes.ballot_check(attendee, request.vote_id)
+            with transaction.one_writer():  # only the two writes and the commit
+                payload = votes.record_ballot(attendee, vote, request.choice, eligible)
+                db.session.commit()
+            return payload
+
+        payload = transaction.retrying(ballot)
+        broadcasts.ballot_cast(request.vote_id)
         return payload
 
     @socket_event

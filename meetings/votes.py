@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import case, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
@@ -45,20 +46,14 @@ def open_vote_of(meeting: Meeting) -> Vote | None:
     )
 
 
-def _cast_count(vote: Vote) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(VoteParticipation)
-            .where(VoteParticipation.vote_id == vote.id)
-        )
-        or 0
-    )
+def _cast(vote: Vote) -> int:
+    """Ballots counted so far: every ballot moves exactly one counter."""
+    return vote.yes_count + vote.no_count + vote.abstain_count
 
 
 def tally(meeting_id: int, vote: Vote) -> dict[str, Any]:
     """``vote_tally``: how many have voted out of how many present."""
-    return {"vote_id": vote.id, "cast": _cast_count(vote), "eligible": present_count(meeting_id)}
+    return {"vote_id": vote.id, "cast": _cast(vote), "eligible": present_count(meeting_id)}
 
 
 def open_vote(chair: MeetingStanding, data: OpenVoteIn) -> dict[str, Any]:
@@ -125,40 +120,68 @@ def get_vote(meeting_id: int, vote_id: int) -> Vote:
     return owned_row(Vote, vote_id, missing, meeting_id=meeting_id)
 
 
-def cast_vote(attendee: MeetingStanding, vote_id: int, choice: VoteChoice) -> dict[str, Any]:
-    """One ballot per present participant; a secret ballot only moves a counter."""
+def ballot_check(attendee: MeetingStanding, vote_id: int) -> tuple[Vote, int]:
+    """Reads before a ballot: the open vote and how many are present (eligible)."""
     vote = get_vote(attendee.meeting.id, vote_id)
     if vote.status != VoteStatus.OPEN:
         raise Conflict("vote_closed", _l("Biểu quyết đã kết thúc."))
     if attendee.attendee.attendance != Attendance.PRESENT:
         raise Forbidden("not_present", _l("Chỉ đại biểu có mặt mới được biểu quyết."))
-    user_id = attendee.user.id
-    already = db.session.scalar(
-        select(VoteParticipation.id).where(
-            VoteParticipation.vote_id == vote.id, VoteParticipation.user_id == user_id
+    return vote, present_count(attendee.meeting.id)
+
+
+def record_ballot(
+    attendee: MeetingStanding, vote: Vote, choice: VoteChoice, eligible: int
+) -> dict[str, Any]:
+    """The ballot's writes, two statements: the participation row (its unique (vote, user)
+    constraint refuses a second ballot, even one sent in the same millisecond from another
+    device) and one ``UPDATE … WHERE status = 'open' RETURNING`` of the counter, which also
+    refuses a ballot that lost the race with the close."""
+    db.session.add(
+        VoteParticipation(
+            vote_id=vote.id, user_id=attendee.user.id, choice=None if vote.secret else choice
         )
     )
-    if already is not None:
-        raise Conflict("already_voted", _l("Bạn đã biểu quyết rồi."))
-    db.session.add(
-        VoteParticipation(vote_id=vote.id, user_id=user_id, choice=None if vote.secret else choice)
-    )
     try:
-        db.session.flush()  # the unique (vote, user) constraint stops a concurrent double ballot
+        db.session.flush()
     except IntegrityError:
-        # the same person's other device won the race; the caller rolls back
+        # this person's ballot is already in (from this or another device); the caller
+        # rolls back
         raise Conflict("already_voted", _l("Bạn đã biểu quyết rồi.")) from None
     column = COUNTERS[choice]
-    db.session.execute(update(Vote).where(Vote.id == vote.id).values({column: column + 1}))
-    return tally(attendee.meeting.id, vote)
+    cast = db.session.execute(
+        update(Vote)
+        .where(Vote.id == vote.id, Vote.status == VoteStatus.OPEN)
+        .values({column: column + 1})
+        .returning(Vote.yes_count + Vote.no_count + Vote.abstain_count)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if cast is None:
+        raise Conflict("vote_closed", _l("Biểu quyết đã kết thúc."))
+    return {"vote_id": vote.id, "cast": cast, "eligible": eligible}
+
+
+def cast_vote(attendee: MeetingStanding, vote_id: int, choice: VoteChoice) -> dict[str, Any]:
+    """One ballot per present participant; a secret ballot only moves a counter."""
+    vote, eligible = ballot_check(attendee, vote_id)
+    return record_ballot(attendee, vote, choice, eligible)
 
 
 def close_vote(chair: MeetingStanding, vote_id: int) -> dict[str, Any]:
     vote = get_vote(chair.meeting.id, vote_id)
     if vote.status != VoteStatus.OPEN:
         raise Conflict("vote_already_closed", _l("Biểu quyết này đã kết thúc."))
+    # Close first, then read the counters: on PostgreSQL the UPDATE holds the row, so a
+    # ballot still in flight either committed before (and is read) or finds it closed.
+    closed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        update(Vote)
+        .where(Vote.id == vote.id, Vote.status == VoteStatus.OPEN)
+        .values(status=VoteStatus.CLOSED, closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if not closed.rowcount:
+        raise Conflict("vote_already_closed", _l("Biểu quyết này đã kết thúc."))
     db.session.refresh(vote)
-    vote.status, vote.closed_at = VoteStatus.CLOSED, utcnow()
     vote.eligible = present_count(chair.meeting.id)
     if vote.members is None:  # opened before votes kept their rule
         vote.members = member_count(chair.meeting.id)
@@ -176,4 +199,20 @@ def voted(vote: Vote, user_id: int) -> bool:
             )
         )
         is not None
+    )
+
+
+def current_vote(meeting: Meeting) -> Vote | None:
+    """The open vote, or else the most recently closed one (one query): the room state
+    shows the first and, to a device that was away while it closed, the result of the
+    second."""
+    return db.session.scalar(
+        select(Vote)
+        .where(Vote.meeting_id == meeting.id)
+        .order_by(
+            case((Vote.status == VoteStatus.OPEN, 0), else_=1),
+            Vote.closed_at.desc(),
+            Vote.id.desc(),
+        )
+        .limit(1)
     )

@@ -30,7 +30,7 @@ function applyState(s) {
   renderAgenda();
   state.speakers = s.speakers || { queue: [], speaking: null };
   renderSpeakers();
-  applyVoteState(s.vote);
+  applyVoteState(s.vote, s.closed_vote);
   state.attendance = s.me ? s.me.attendance : state.attendance;
   applyPresence(s.presence);
   renderStatus();

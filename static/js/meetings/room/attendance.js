@@ -2,7 +2,7 @@
  * The attendance panel: who is present, absent or not checked in, who is online, and (for
  * the chair and the secretary) marking someone present or absent with a reason.
  */
-import { $, fmt, h, initials } from './dom.js';
+import { $, fmt, h, initials, room } from './dom.js';
 import { ME, T, nameOf, roleLabel } from './config.js';
 import { request, socket } from './connection.js';
 import { state } from './state.js';
@@ -14,20 +14,23 @@ function markAttendance(user, status, reason = null) {
   return request('mark_attendance', { user, status, reason });
 }
 
-/** Merge one participant's change and the new counts into the known list. */
+/** Merge the participants' changes (a batch in `changed`, or one at the top level) and
+ * the new counts into the known list. */
 function mergePresence(change) {
   const list = state.presence.participants.slice();
-  if (change.user) {
-    const { present, total, quorum, ...person } = change;
+  const { present, total, quorum, changed, refetch, ...one } = change;
+  const people = Array.isArray(changed) ? changed : one.user ? [one] : [];
+  for (const person of people) {
     const i = list.findIndex((p) => p.user === person.user);
     if (i >= 0) list[i] = { ...list[i], ...person };
     else list.push(person);
   }
   return {
     participants: list,
-    present: change.present ?? state.presence.present,
-    total: change.total ?? state.presence.total,
-    quorum: change.quorum ?? state.presence.quorum,
+    present: present ?? state.presence.present,
+    total: total ?? state.presence.total,
+    online: change.online ?? state.presence.online,
+    quorum: quorum ?? state.presence.quorum,
   };
 }
 
@@ -39,9 +42,11 @@ export function applyPresence(presence) {
         participants: presence.participants,
         present: presence.present,
         total: presence.total,
+        online: presence.online,
         quorum: presence.quorum,
       }
     : mergePresence(presence);
+  if (presence.refetch) listWanted();
   const mine = state.presence.participants.find((p) => p.user === ME.user);
   if (mine) state.attendance = mine.attendance;
   renderPresence();
@@ -58,8 +63,8 @@ function quorumBadge(quorum) {
   return h('span', { class: `badge ${met ? 'badge-ok' : 'badge-warn'}`, id: 'quorum-badge', dataset: { met: met ? '1' : '0' } }, text);
 }
 
-function renderSummary({ participants, present, total, quorum }) {
-  const online = participants.filter((p) => p.online).length;
+function renderSummary({ participants, present, total, online: counted, quorum }) {
+  const online = counted ?? participants.filter((p) => p.online).length;
   $('#attendance-summary').replaceChildren(
     h('div', { class: 'summary-big' }, h('strong', {}, `${present}`), h('span', {}, `/${total}`)),
     h(
@@ -143,6 +148,33 @@ function renderPresence() {
   $('#people-list').replaceChildren(...state.presence.participants.map(personRow));
 }
 
+const REFETCH_SPREAD_MS = 2000;
+let listStale = false;
+let refetching = null;
+
+/** Fetch the whole list (a hall's join answer and its large batches carry only counts). */
+function fetchList(delay) {
+  if (refetching) return;
+  refetching = setTimeout(() => {
+    request('presence', {}, { quiet: true })
+      .then((presence) => {
+        listStale = false;
+        applyPresence(presence);
+      }, () => {})
+      .finally(() => (refetching = null));
+  }, delay);
+}
+
+/** The list is out of date: fetch it now if the attendance panel shows it (at a random
+ * moment, so a hall of open panels does not ask in the same instant), else when opened. */
+function listWanted() {
+  listStale = true;
+  if (room.dataset.tab === 'attendance') fetchList(Math.random() * REFETCH_SPREAD_MS);
+}
+
 export function initAttendance() {
   socket.on('presence_changed', applyPresence);
+  $('#tab-attendance').addEventListener('click', () => {
+    if (listStale) fetchList(0);
+  });
 }

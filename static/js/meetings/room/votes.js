@@ -66,9 +66,15 @@ export function renderVote() {
   renderVoteNote(vote);
 }
 
-/** The open vote from a join; a vote that closed meanwhile brings the results again. */
-export function applyVoteState(vote) {
+const isClosed = (voteId) => state.results.some((r) => r.vote_id === voteId);
+
+/** The open vote from a join; a vote that closed meanwhile brings the results again. The
+ * join's `closed` (the last closed vote) shows a result missed while away, and a
+ * `vote_closed` that arrived before the join's answer wins over its open vote. */
+export function applyVoteState(vote, closed = null) {
   const had = state.vote;
+  if (closed && !isClosed(closed.vote_id)) onVoteClosed(closed, { quiet: !had || had.vote_id !== closed.vote_id });
+  if (vote && isClosed(vote.vote_id)) vote = null;
   state.vote = vote || null;
   if (had && (!state.vote || state.vote.vote_id !== had.vote_id)) loadResults();
   renderVote();
