@@ -61,6 +61,10 @@ class BaseConfig:
         "LOGIN_FAILURES_PER_ADDRESS_ACCOUNT", "5 per minute; 20 per hour"
     )
     LOGIN_ATTEMPTS_PER_ADDRESS = os.environ.get("LOGIN_ATTEMPTS_PER_ADDRESS", "600 per minute")
+    # Joining a live lesson with the class code (unset: the classroom's own defaults).
+    CLASS_JOIN_ATTEMPTS_PER_ADDRESS = os.environ.get("CLASS_JOIN_ATTEMPTS_PER_ADDRESS")
+    CLASS_JOIN_FAILURES_PER_ADDRESS = os.environ.get("CLASS_JOIN_FAILURES_PER_ADDRESS")
+    CLASS_JOIN_REQUESTS_PER_CODE = os.environ.get("CLASS_JOIN_REQUESTS_PER_CODE")
     # Socket.IO connections re-check their sign-in or token this often (and on every event).
     SOCKET_AUTH_RECHECK_SECONDS = float(os.environ.get("SOCKET_AUTH_RECHECK_SECONDS", "30"))
     # `sohoa serve` in production: one gunicorn process, this many threads (one per
