@@ -11,6 +11,7 @@ import re
 import pytest
 
 from meetings.models import Meeting
+from meetings.schemas import MeetingIn
 from tests.meetings.checks import count, vi_error
 from tests.meetings.factories import (
     api_end,
@@ -158,7 +159,8 @@ def test_create_meeting_missing_field(client, h, field):
     before = count(Meeting)
     response = client.post("/api/v1/meetings", json=body, headers=h("chutich"))
     error = vi_error(response, 422, "missing_field")
-    assert field in error["message"]
+    assert error["details"]["field"] == field
+    assert error["message"] == f"Thiếu {MeetingIn.field_labels[field]}."  # named in words
     assert count(Meeting) == before
 
 

@@ -235,7 +235,7 @@ def test_form_post_with_a_missing_field_is_refused(client, auth, demo):
     before = meeting_count()
     response = client.post("/meetings/new", data=form_data(secretary=""))
     assert response.status_code == 422
-    assert "Thiếu trường bắt buộc" in text_of(response)
+    assert "Thiếu thư ký." in text_of(response)
     assert meeting_count() == before
 
 

@@ -63,7 +63,7 @@ def test_create_refuses_a_missing_field(demo, field, empty):
         body[field] = empty
     err = raises("missing_field", 422, create, body)
     assert err.details == {"field": field}
-    assert field in str(err.message)
+    assert str(err.message) == f"Thiếu {MeetingIn.field_labels[field]}."
     assert count(Meeting) == before
 
 
