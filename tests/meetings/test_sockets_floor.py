@@ -84,6 +84,7 @@ def test_vote_open_cast_tally_close(people, live_meeting, live_server, tokens):
     secretary.refused("cast_vote", "invalid_id", vote_id=HUGE_ID, choice="yes")
     secretary.ok("cast_vote", vote_id=vote_id, choice="abstain")  # sentinel
     secretary.wait("vote_tally", lambda d: d["cast"] == 4)
+    yes_voter.wait("vote_tally", lambda d: d["cast"] == 4)  # each client receives in its own time
     # Tallies are coalesced: one broadcast at a time per vote, re-read when ballots landed
     # meanwhile. So counts never go back, never exceed one message per ballot, end at 4.
     counts = [t["cast"] for t in yes_voter.received("vote_tally")]
