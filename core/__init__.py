@@ -64,6 +64,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
             "pool_timeout": 30,
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
         }
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this machine cannot drop the connection: no ping before each checkout.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False
+        }
 
     wiring.init_extensions(app, extensions)
     wiring.register_kernel(app)

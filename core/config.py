@@ -66,6 +66,9 @@ class BaseConfig:
     CLASS_JOIN_FAILURES_PER_ADDRESS = os.environ.get("CLASS_JOIN_FAILURES_PER_ADDRESS")
     CLASS_JOIN_REQUESTS_PER_CODE = os.environ.get("CLASS_JOIN_REQUESTS_PER_CODE")
     # Socket.IO connections re-check their sign-in or token this often (and on every event).
+    # Socket events whose handlers run at once in one process (0: no limit); see
+    # core.realtime.EventTurns.
+    SOCKET_EVENT_TURNS = int(os.environ.get("SOCKET_EVENT_TURNS", "4"))
     SOCKET_AUTH_RECHECK_SECONDS = float(os.environ.get("SOCKET_AUTH_RECHECK_SECONDS", "30"))
     # `sohoa serve` in production: one gunicorn process, this many threads (one per
     # open websocket, so more than the tablets in the largest meeting).

@@ -17,6 +17,7 @@ import pytest
 import redis
 import socketio
 
+from core.realtime import EventTurns
 from tests.support import LiveServer, disconnect_all
 
 pytestmark = pytest.mark.sockets
@@ -247,3 +248,37 @@ def test_notice_crosses_server_processes_through_redis(redis_url, live_database,
         second.stop()
         first.stop()
         broker.close()
+
+
+def test_event_turns_let_only_so_many_handlers_run_at_once_first_come_first_served():
+    turns = EventTurns()
+    turns.configure(2)
+    running, most, order = [0], [0], []
+    lock = threading.Lock()
+
+    def handler(n: int) -> None:
+        with turns:
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                order.append(n)
+            time.sleep(0.02)
+            with lock:
+                running[0] -= 1
+
+    threads = []
+    for n in range(8):
+        threads.append(threading.Thread(target=handler, args=(n,)))
+        threads[-1].start()
+        time.sleep(0.002)
+    for thread in threads:
+        thread.join(5)
+    assert most[0] == 2
+    assert sorted(order) == list(range(8)) and order[:2] == [0, 1]
+
+
+def test_event_turns_of_zero_mean_no_limit():
+    turns = EventTurns()
+    turns.configure(0)
+    with turns, turns, turns:  # never blocks
+        pass
