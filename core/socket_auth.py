@@ -24,7 +24,7 @@ from core.db import utcnow
 from core.extensions import db, socketio
 from core.http import bearer_token
 from core.models import ApiToken, User
-from core.security import token_hash, user_for_token, valid_token_row
+from core.security import token_hash, valid_token_row
 
 log = logging.getLogger(__name__)
 Credential = dict[str, Any]  # {"uid", "epoch"} for a cookie, {"uid", "token"} for a token
@@ -43,6 +43,10 @@ def _limited_user(credential: Credential) -> User | None:
     return check(credential) if check is not None else None
 
 
+# The token's user in the same query; memberships load only when a handler asks for them.
+_TOKEN_USER = (joinedload(ApiToken.user).lazyload(User.memberships),)
+
+
 def connection_credential(auth: Any) -> tuple[User, Credential] | None:
     """The user of a new connection and what to re-check: session cookie, then token."""
     if current_user and current_user.is_authenticated and not g.get("sohoa_token_auth"):
@@ -50,7 +54,8 @@ def connection_credential(auth: Any) -> tuple[User, Credential] | None:
         return user, {"uid": user.id, "epoch": user.session_epoch or 0}
     token = auth.get("token") if isinstance(auth, dict) else None
     token = token if isinstance(token, str) and token else bearer_token()
-    user = user_for_token(token)
+    row = valid_token_row(token_hash(token), *_TOKEN_USER) if token else None
+    user = row.user if row is not None else None
     if user is None or token is None:
         return None
     return user, {"uid": user.id, "token": token_hash(token)}
@@ -63,8 +68,7 @@ def credential_user(credential: Any) -> User | None:
     if "kind" in credential:
         return _limited_user(credential)
     if "token" in credential:
-        options = joinedload(ApiToken.user).lazyload(User.memberships)
-        row = valid_token_row(credential["token"], options)
+        row = valid_token_row(credential["token"], *_TOKEN_USER)
         return row.user if row is not None and row.user_id == credential["uid"] else None
     user = db.session.get(User, credential["uid"], options=[lazyload(User.memberships)])
     if user is None or not user.active or user.session_epoch != credential.get("epoch"):
