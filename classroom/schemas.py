@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field, field_validator
 
 from classroom.models import AttendanceStatus, PollKind, Tool
@@ -36,6 +37,14 @@ class ClassIn(Schema):
         "teacher": "unknown_user",
         "students": "invalid_students",
     }
+    field_labels = {
+        "school": _l("trường"),
+        "name": _l("tên lớp"),
+        "grade": _l("khối"),
+        "teacher": _l("giáo viên chủ nhiệm"),
+        "students": _l("danh sách học sinh"),
+        "school_year": _l("năm học"),
+    }
     school: OrgCode
     name: Annotated[str, Field(min_length=1, max_length=100), NoNul]
     grade: Annotated[int, NoBool, Field(ge=1, le=12)]
@@ -46,6 +55,7 @@ class ClassIn(Schema):
 
 class LessonIn(Schema):
     error_codes = {"title": "invalid_title", "starts_at": "invalid_datetime"}
+    field_labels = {"title": _l("tên bài học"), "starts_at": _l("giờ bắt đầu")}
     title: Title
     starts_at: Moment | None = None
 

@@ -3,40 +3,27 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any
 
+from flask_babel import lazy_gettext as _l
 from pydantic import BeforeValidator, Field
 
 from core.schemas import Flag, Moment, NoBool, NoNul, Schema, Title
 
-# "31/12/2026 17:00" as teachers write it; also "31/12/2026" (end of that day)
-_VN_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
+# "31/12/2026" alone as teachers write it: the end of that day
+_VN_DAY_ONLY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def _vietnamese_format(value: Any) -> Any:
-    """dd/mm/yyyy HH:MM (Vietnam time) as an ISO string; anything else passes through."""
-    if not isinstance(value, str):
-        return value
-    match = _VN_DATETIME.match(value.strip())
-    if match is None:
-        return value
-    day, month, year, hour, minute = match.groups()
-    try:
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour) if hour else 23,
-            int(minute) if minute else 59,
-        )
-    except ValueError:
-        raise ValueError("type") from None
-    return moment.isoformat()
+def _end_of_day(value: Any) -> Any:
+    """dd/mm/yyyy alone is 23:59 that day; dd/mm/yyyy HH:MM and ISO 8601 are read by
+    :data:`core.schemas.Moment` itself."""
+    if isinstance(value, str) and _VN_DAY_ONLY.match(value.strip()):
+        return value.strip() + " 23:59"
+    return value
 
 
-# a moment given as ISO 8601 or dd/mm/yyyy HH:MM; without a zone it is Vietnam time
-LocalMoment = Annotated[Moment, BeforeValidator(_vietnamese_format)]
+# a moment given as ISO 8601, dd/mm/yyyy HH:MM or dd/mm/yyyy; without a zone, Vietnam time
+LocalMoment = Annotated[Moment, BeforeValidator(_end_of_day)]
 Score = Annotated[float, NoBool, Field(ge=0, le=1000, allow_inf_nan=False)]
 
 
@@ -53,6 +40,12 @@ class AssignmentIn(Schema):
         "allow_late": "invalid_flag",
         "allow_resubmission": "invalid_flag",
     }
+    field_labels = {
+        "title": _l("tên bài tập"),
+        "instructions": _l("hướng dẫn"),
+        "due_at": _l("hạn nộp"),
+        "max_score": _l("thang điểm"),
+    }
     title: Title
     instructions: Annotated[str, Field(max_length=10000), NoNul] = ""
     due_at: LocalMoment
@@ -65,6 +58,7 @@ class SubmissionIn(Schema):
     """A submission's text (multipart field ``text`` next to the files ``file``, or JSON)."""
 
     error_codes = {"text": "invalid_text"}
+    field_labels = {"text": _l("bài làm")}
     text: Annotated[str, Field(max_length=20000), NoNul] = ""
 
 

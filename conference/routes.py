@@ -81,12 +81,19 @@ def _form_values(source) -> dict:
     }
 
 
-def _field_error(err: DomainError) -> tuple[str, str]:
-    """The field a refusal is about and the message shown next to it."""
-    field = str(err.details.get("field", "")).split(".")[0] or "title"
-    if err.code == "missing_field" and field in EMPTY_FIELD:
-        return field, str(EMPTY_FIELD[field])
-    return field, str(err.message)
+def _field_errors(err: DomainError) -> dict[str, str]:
+    """Every field a refusal is about, each with the message shown next to it."""
+    shown: dict[str, str] = {}
+    listed = err.details.get("errors") or [
+        {"field": err.details.get("field"), "code": err.code, "message": err.message}
+    ]
+    for entry in listed:
+        field = str(entry.get("field") or "").split(".")[0] or "title"
+        message = str(entry["message"])
+        if entry.get("code") == "missing_field" and field in EMPTY_FIELD:
+            message = str(EMPTY_FIELD[field])
+        shown.setdefault(field, message)
+    return shown
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,7 +106,7 @@ def new_conference():
             "not_host_organiser",
             _l("Chỉ lãnh đạo, thư ký hoặc văn thư của đơn vị chủ trì được tạo hội nghị."),
         )
-    values, error, status = _form_values(request.args), None, 200
+    values, errors, status = _form_values(request.args), {}, 200
     if request.method == "POST":
         values = _form_values(request.form)
         try:
@@ -107,12 +114,12 @@ def new_conference():
             flash(_("Đã tạo hội nghị truyền hình."), "success")
             return redirect(url_for("conference.room", conference_id=conference.id))
         except DomainError as err:
-            error, status = _field_error(err), err.status
+            errors, status = _field_errors(err), err.status
     local, others = choices.site_choices()
     return render_template(
         "conference/new.html",
         values=values,
-        error=error,
+        errors=errors,
         hosts=hosts,
         local_sites=local,
         other_sites=others,

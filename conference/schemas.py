@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from core.schemas import NoNul, OptionalRowId, OrgCode, RowId, Schema, Title
@@ -22,6 +23,12 @@ class ConferenceIn(Schema):
     """A conference as created: a host organisation and the invited sites."""
 
     error_codes: ClassVar[dict[str, str]] = CONFERENCE_CODES
+    field_labels: ClassVar[dict[str, Any]] = {
+        "title": _l("tên hội nghị"),
+        "host": _l("đơn vị chủ trì"),
+        "sites": _l("điểm cầu được mời"),
+        "meeting_id": _l("cuộc họp được gắn"),
+    }
 
     title: Title
     host: OrgCode

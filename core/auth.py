@@ -83,7 +83,23 @@ def login():
         status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("core/login.html", form=form), status
+    return render_template("core/login.html", form=form, errors=_form_errors(form)), status
+
+
+def _form_errors(form: LoginForm) -> dict[str, str]:
+    """Each field the sign-in form refused, named in words ("Thiếu mật khẩu.")."""
+    fields = {"username": (_("tên đăng nhập"), 80), "password": (_("mật khẩu"), 200)}
+    errors: dict[str, str] = {}
+    for name, (label, longest) in fields.items():
+        field = form[name]
+        if not field.errors:
+            continue
+        if not (field.data or "").strip():
+            errors[name] = _("Thiếu %(field)s.", field=label)
+        else:
+            text = _("%(field)s dài quá %(n)s ký tự.", field=label, n=longest)
+            errors[name] = text[:1].upper() + text[1:]
+    return errors
 
 
 @bp.post("/logout")

@@ -64,6 +64,20 @@ def unknown_organization(code: Any, status: int = 422) -> DomainError:
     )
 
 
+def field_errors(err: DomainError | None, fallback: str = "") -> dict[str, str]:
+    """A refusal as ``{field: message}`` for a form to mark each bad field: every entry of
+    ``details.errors``, else the one field named (``fallback`` when it names none)."""
+    if err is None:
+        return {}
+    listed = err.details.get("errors") or [
+        {"field": err.details.get("field") or fallback, "message": err.message}
+    ]
+    found: dict[str, str] = {}
+    for entry in listed:
+        found.setdefault(str(entry.get("field") or ""), str(entry.get("message", "")))
+    return found
+
+
 def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
@@ -104,6 +118,8 @@ def respond_error(status: int, code: str, message: str):
 
 
 def register_error_handlers(app: Flask) -> None:
+    app.jinja_env.globals["field_errors"] = field_errors
+
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
         db.session.rollback()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import overload
 from zoneinfo import ZoneInfo
@@ -88,6 +89,65 @@ def parse_local_datetime(text: str) -> datetime:
         raise ValueError("out_of_range") from None
 
 
+# As people write them, whatever their browser's language: 31/12/2026 and 31/12/2026 17:00
+VN_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+VN_MOMENT = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})$")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_day(text: str) -> date:
+    """A calendar day written dd/mm/yyyy (d/m/yyyy too), or yyyy-mm-dd for API clients.
+
+    Raises ``ValueError("date_format")`` for anything else and ``ValueError("no_such_day")``
+    for a day the calendar does not have (31/02/2026, 29/02/2025)."""
+    text = text.strip()
+    found = VN_DAY.match(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+    elif ISO_DAY.match(text):
+        year, month, day = (int(part) for part in text.split("-"))
+    else:
+        raise ValueError("date_format")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError("no_such_day") from None
+
+
+def parse_moment_text(text: str) -> datetime:
+    """dd/mm/yyyy HH:MM (24-hour clock, Vietnam time) or an ISO date-time; returns UTC.
+
+    Raises ``ValueError("datetime_format")`` for anything else, ``ValueError("no_such_day")``
+    for 31/02 or 24:00."""
+    text = text.strip()
+    found = VN_MOMENT.match(text)
+    if found:
+        day, month, year, hour, minute = (int(part) for part in found.groups())
+        try:
+            local = datetime(year, month, day, hour, minute, tzinfo=VN_TZ)
+        except ValueError:
+            raise ValueError("no_such_day") from None
+        return local.astimezone(UTC)
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        raise ValueError("datetime_format")
+    try:
+        return parse_local_datetime(text)
+    except ValueError as err:
+        if str(err) == "out_of_range":
+            raise
+        raise ValueError("datetime_format" if "isoformat" in str(err) else "no_such_day") from None
+
+
+def input_day(value: date | datetime | None) -> str:
+    """A day as a date field shows it: dd/mm/yyyy (Vietnam time for a moment)."""
+    return format_date(value)
+
+
+def input_moment(value: datetime | None) -> str:
+    """A moment as a date-and-time field shows it: dd/mm/yyyy HH:MM, Vietnam time."""
+    return "" if value is None else to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
 def role_label(role: str) -> str:
     """The role's name in the current language."""
     labels = {
@@ -109,3 +169,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_vn"] = format_date
     app.jinja_env.filters["datetime_vn"] = format_datetime
     app.jinja_env.filters["time_vn"] = format_time
+    app.jinja_env.filters["input_day"] = input_day
+    app.jinja_env.filters["input_moment"] = input_moment

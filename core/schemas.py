@@ -13,9 +13,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 from flask import request
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
@@ -28,7 +29,7 @@ from pydantic import (
 )
 
 from core.errors import DomainError
-from core.i18n import parse_local_datetime
+from core.i18n import parse_day, parse_local_datetime, parse_moment_text
 
 MAX_ROW_ID = 2**31 - 1  # the range of PostgreSQL's integer columns
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -61,11 +62,12 @@ def _no_bool(value: Any) -> Any:
 
 
 def _moment(value: Any) -> datetime:
-    """An ISO date-time; without a zone it is Vietnam time."""
+    """dd/mm/yyyy HH:MM as forms send it, or ISO 8601 (API clients); without a zone it is
+    Vietnam time."""
     if isinstance(value, datetime):
         moment = value if value.tzinfo else parse_local_datetime(value.isoformat())
     elif isinstance(value, str):
-        moment = parse_local_datetime(value)
+        moment = parse_moment_text(value)
     else:
         raise ValueError("type")
     if not EARLIEST <= moment <= datetime.now(UTC) + HORIZON:
@@ -77,7 +79,7 @@ def _day(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         day = value
     elif isinstance(value, str):
-        day = date.fromisoformat(value)
+        day = parse_day(value)  # dd/mm/yyyy, or yyyy-mm-dd from API clients
     else:
         raise ValueError("type")
     if not EARLIEST.date() <= day <= (datetime.now(UTC) + HORIZON).date():
@@ -126,9 +128,45 @@ def _message(kind: str, field: Any, error: dict[str, Any], labelled: bool = Fals
         return _l("%(field)s không được để trống.", field=field)
     if reason == "nul" or kind == "string_type" and "\x00" in str(error.get("input")):
         return _l("%(field)s chứa ký tự không hợp lệ.", field=field)
-    if reason == "out_of_range" or kind in ("greater_than_equal", "less_than_equal"):
+    if reason == "date_format":
+        return _l("%(field)s không đúng dạng dd/mm/yyyy.", field=field)
+    if reason == "datetime_format":
+        return _l("%(field)s không đúng dạng dd/mm/yyyy HH:MM (giờ 24).", field=field)
+    if reason == "no_such_day":
+        return _l("%(field)s không phải ngày giờ có thật (%(value)s).", field=field,
+                  value=str(error.get("input", ""))[:40])
+    if reason == "out_of_range" or kind in ("greater_than_equal", "less_than_equal", "greater_than",
+                                            "less_than"):
         return _l("%(field)s nằm ngoài khoảng cho phép.", field=field)
     return _l("Giá trị của %(field)s không hợp lệ.", field=field)
+
+
+def _capitalised(message: Any) -> str:
+    text = str(message)
+    return text[:1].upper() + text[1:]
+
+
+def _model(kind: Any) -> type[BaseModel] | None:
+    return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+
+
+def _declared(schema: type[BaseModel] | None, path: list[str]) -> Any:
+    """The field a path names, through nested schemas and lists of them
+    (``child.full_name``, ``tasks.*.deadline``), or None."""
+    field, current, items = None, schema, None
+    if not path or path[-1] == "*":
+        return None
+    for part in path:
+        if part == "*":
+            current, items = items, None
+            continue
+        field = current.model_fields.get(part) if current else None
+        if field is None:
+            return None
+        current = _model(field.annotation)
+        args = get_args(field.annotation)
+        items = _model(args[0]) if get_origin(field.annotation) is list and args else None
+    return field
 
 
 def _left_out(kind: str, given: Any, required: bool) -> bool:
@@ -151,13 +189,20 @@ def _refused_field(detail: Any, schema: type[BaseModel] | None) -> tuple[str, st
     path = ["*" if isinstance(part, int) else str(part) for part in detail["loc"]]
     error: dict[str, Any] = dict(detail)
     field, kind = _field_name(error), str(error.get("type", ""))
-    top = schema.model_fields.get(path[0]) if schema and path else None
-    if _left_out(kind, error.get("input"), len(path) == 1 and bool(top and top.is_required())):
-        kind, code = "missing", "missing_field"
-    else:
-        code = _code(path, getattr(schema, "error_codes", {}))
-    label = getattr(schema, "field_labels", {}).get(field)
-    return field, code, _message(kind, label or field, error, labelled=label is not None)
+    declared = _declared(schema, path)
+    codes = getattr(schema, "error_codes", {})
+    code = _code(path, codes)
+    if _left_out(kind, error.get("input"), bool(declared and declared.is_required())):
+        # a nested field given empty is named as missing ("Thiếu hạn xử lý.") but keeps the
+        # code API clients already know for it (``invalid_deadline``)
+        own = len(path) > 1 and kind != "missing" and code in codes.values()
+        kind, code = "missing", code if own else "missing_field"
+    labels = getattr(schema, "field_labels", {})
+    label = labels.get(field, labels.get(".".join(path)))
+    if label is None:
+        return field, code, _message(kind, field, error)
+    # a label starts the sentence in most messages ("Ngày sinh không đúng dạng …")
+    return field, code, LazyString(_capitalised, _message(kind, label, error, labelled=True))
 
 
 def refusal(err: ValidationError, schema: type[BaseModel] | None = None) -> DomainError:

@@ -54,16 +54,19 @@ def track_form():
 
 def _track(code: str):
     code = codes.normalize(request.args.get("code", code))
-    born_raw = request.args.get("date_of_birth", "")
-    found, error = None, None
-    if code and born_raw:
+    born_raw = request.args.get("date_of_birth", "").strip()
+    asked = "code" in request.args or "date_of_birth" in request.args
+    found, error, errors = None, None, tracking.lookup_form_errors(code, born_raw) if asked else {}
+    if code and born_raw and not errors:
         try:
             found = tracking.lookup(code, tracking.parse_birth_date(born_raw))
         except DomainError as err:
             error = str(err.message)
     wards = round_info(found["round_id"]).wards if found else {}
-    return render_template("enrollment/track.html", code=code, born=born_raw, found=found,
-                           error=error, pretty=codes.pretty, wards=wards)
+    born_shown = tracking.shown_birth_date(born_raw)
+    return render_template("enrollment/track.html", code=code, born=born_shown, found=found,
+                           error=error, errors=errors, pretty=codes.pretty, wards=wards), (
+                               422 if errors else 200)
 
 
 @bp.post("/track/<code>/answer")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from pydantic import BeforeValidator, Field
 
+from core.i18n import parse_day
 from core.schemas import NoNul, Schema
 
 Name = Annotated[str, Field(min_length=2, max_length=200), NoNul]
@@ -17,12 +19,13 @@ Note = Annotated[str, Field(max_length=2000), NoNul]
 
 
 def _strict_day(value: object) -> date:
-    """An ISO calendar date (YYYY-MM-DD) that exists: 2020-02-30 is refused."""
+    """A calendar day that exists, written dd/mm/yyyy as parents type it, or yyyy-mm-dd
+    (API clients): 30/02/2020 is refused."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or len(value) != 10:
+    if not isinstance(value, str):
         raise ValueError("type")
-    return date.fromisoformat(value)
+    return parse_day(value)
 
 
 BirthDate = Annotated[date, BeforeValidator(_strict_day)]
@@ -75,6 +78,20 @@ class ApplicationIn(Schema):
         "guardian.email": "invalid_email",
         "choices": "invalid_choices",
     }
+    field_labels: ClassVar[dict[str, Any]] = {
+        "child.full_name": _l("họ và tên học sinh"),
+        "child.date_of_birth": _l("ngày sinh"),
+        "child.gender": _l("giới tính"),
+        "child.personal_id": _l("mã định danh cá nhân"),
+        "guardian.full_name": _l("họ và tên cha mẹ hoặc người giám hộ"),
+        "guardian.phone": _l("số điện thoại"),
+        "guardian.email": _l("thư điện tử"),
+        "residence.ward_code": _l("phường/xã"),
+        "residence.address": _l("địa chỉ"),
+        "choices": _l("nguyện vọng"),
+        "primary_school": _l("trường tiểu học đã hoàn thành"),
+        "age_reason": _l("lý do"),
+    }
 
 
 class ReviewIn(Schema):
@@ -83,6 +100,13 @@ class ReviewIn(Schema):
 
 
 class CorrectionIn(Schema):
+    field_labels: ClassVar[dict[str, Any]] = {
+        "date_of_birth": _l("ngày sinh"),
+        "pin": _l("mã PIN"),
+        "residence.ward_code": _l("phường/xã"),
+        "residence.address": _l("địa chỉ"),
+        "note": _l("nội dung bổ sung"),
+    }
     date_of_birth: BirthDate
     pin: Annotated[str, Field(min_length=1, max_length=20), NoNul]
     guardian: GuardianIn | None = None

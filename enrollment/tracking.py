@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from core.errors import DomainError, NotFound
 from core.extensions import db
+from core.i18n import input_day, parse_day
 from enrollment import codes, throttle
 from enrollment.models import Dossier, DossierChoice, DossierEvent, DossierStatus
 from enrollment.notify import STATUS_TEXT
@@ -30,10 +31,35 @@ def not_found() -> NotFound:
 
 
 def parse_birth_date(raw: str | None) -> date | None:
+    """dd/mm/yyyy as the forms send it, or yyyy-mm-dd (API clients); None when neither."""
     try:
-        return date.fromisoformat(raw or "")
+        return parse_day(raw or "")
     except ValueError:
         return None
+
+
+def lookup_form_errors(code: str, born_raw: str) -> dict[str, str]:
+    """The lookup form's fields left out or mistyped, each named (nothing is looked up)."""
+    errors: dict[str, str] = {}
+    if not code:
+        errors["code"] = str(_l("Thiếu mã hồ sơ."))
+    try:
+        parse_day(born_raw)
+    except ValueError as wrong:
+        if not born_raw:
+            errors["date_of_birth"] = str(_l("Thiếu ngày sinh của học sinh."))
+        elif str(wrong) == "no_such_day":
+            errors["date_of_birth"] = str(_l("%(field)s không phải ngày giờ có thật (%(value)s).",
+                                             field=_l("Ngày sinh"), value=born_raw[:40]))
+        else:
+            errors["date_of_birth"] = str(_l("Ngày sinh không đúng dạng dd/mm/yyyy."))
+    return errors
+
+
+def shown_birth_date(born_raw: str) -> str:
+    """A date of birth as the form shows it: dd/mm/yyyy (a link may carry yyyy-mm-dd)."""
+    born = parse_birth_date(born_raw)
+    return input_day(born) if born else born_raw
 
 
 def find(raw_code: str, born: date | None, *, events: bool = False) -> Dossier:

@@ -25,7 +25,7 @@ from core.db import utcnow
 from core.errors import DomainError
 from core.extensions import db
 from core.http import safe_next
-from core.i18n import VN_TZ, to_local
+from core.i18n import VN_TZ, input_moment, to_local
 from core.models import Organization
 from core.schemas import parse
 from core.transaction import CommittingBlueprint
@@ -105,9 +105,9 @@ def _form_context() -> dict:
 
 
 def _local_input(value: object) -> str:
-    """A value for <input type="datetime-local">: Vietnam time, to the minute."""
+    """A value for a date-and-time field: dd/mm/yyyy HH:MM, Vietnam time."""
     if isinstance(value, datetime):
-        return to_local(value).strftime("%Y-%m-%dT%H:%M")
+        return input_moment(value)
     return str(value or "")
 
 

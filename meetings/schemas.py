@@ -189,6 +189,12 @@ class ConclusionIn(Schema):
         "tasks.*.organization": "unknown_organization",
         "tasks.*.description": "invalid_tasks",
     }
+    field_labels = {
+        "text": _l("nội dung kết luận"),
+        "tasks.*.organization": _l("đơn vị thực hiện"),
+        "tasks.*.description": _l("nội dung nhiệm vụ"),
+        "tasks.*.deadline": _l("hạn xử lý"),
+    }
     text: Annotated[str, Field(min_length=1, max_length=10_000), NoNul]
     agenda_item_id: OptionalRowId = None
     tasks: list[TaskIn] = Field(default_factory=list, max_length=50)

@@ -62,6 +62,12 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
+  /* Refusals come back in the page's language, not the browser's (the API would follow
+   * Accept-Language, which an English phone sends on a Vietnamese page). */
+  function pageLanguage() {
+    return document.documentElement.lang || "vi";
+  }
+
   function errorFrom(status, body) {
     const error = body && body.error;
     if (error && error.message) {
@@ -77,7 +83,7 @@
 
   async function request(method, url, body, options) {
     const headers = Object.assign(
-      { "Accept": "application/json", "X-CSRFToken": csrfToken() },
+      { "Accept": "application/json", "X-CSRFToken": csrfToken(), "Accept-Language": pageLanguage() },
       (options && options.headers) || {}
     );
     const init = { method: method, headers: headers, credentials: "same-origin" };
@@ -105,6 +111,7 @@
       xhr.open("POST", url);
       xhr.setRequestHeader("X-CSRFToken", csrfToken());
       xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("Accept-Language", pageLanguage());
       if (onProgress) {
         xhr.upload.addEventListener("progress", function (event) {
           if (event.lengthComputable) onProgress(event.loaded / event.total);
@@ -170,5 +177,6 @@
     del: function (url) { return request("DELETE", url); },
     upload: upload,
     csrfToken: csrfToken,
+    language: pageLanguage,
   };
 })(window);

@@ -139,3 +139,18 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, demo):
     response = post(client)
     assert response.status_code in (302, 401)
     assert conference_count() == before
+
+
+def test_every_field_left_out_is_shown_next_to_it_at_once(chair):
+    before = conference_count()
+    response = post(chair, title="", host="", sites=["phu-nhuan"])
+    page = text_of(response)
+    assert response.status_code == 422
+    expected = {"title": "Hãy nhập tên hội nghị.", "host": "Hãy chọn đơn vị chủ trì."}
+    for field, message in expected.items():
+        shown = re.search(rf'<span class="cf-error" id="error-{field}" role="alert">([^<]*)</span>',
+                          page)
+        assert shown and shown.group(1) == message
+        assert f'aria-describedby="error-{field}"' in page
+    assert page.count("<li>") >= 2  # both listed at the top as well
+    assert conference_count() == before

@@ -123,3 +123,16 @@ def test_unknown_route_is_json_404_under_api(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_the_sign_in_form_names_each_field_left_out(demo, client):
+    response = client.post("/login", data={"username": "", "password": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Thiếu tên đăng nhập." in page and "Thiếu mật khẩu." in page
+    assert page.count('aria-invalid="true"') == 2
+    assert 'aria-describedby="username-error"' in page
+    kept = client.post("/login", data={"username": "chutich", "password": ""})
+    page = kept.get_data(as_text=True)
+    assert "Thiếu mật khẩu." in page and "Thiếu tên đăng nhập." not in page
+    assert 'value="chutich"' in page

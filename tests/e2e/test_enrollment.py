@@ -19,9 +19,9 @@ def test_apply_download_receipt_and_track_on_a_phone(page, live_server, tmp_path
     year = int(phone.locator("h1").inner_text().split()[-1].split("-")[0])
     personal_id = f"0462{random.randrange(10**8):08d}"
     phone.fill('[name="child.full_name"]', "Lê Thị Hồng Nhung")
-    phone.fill('[name="child.date_of_birth"]', f"{year - 6}-09-02")
+    phone.fill('[name="child.date_of_birth"]', f"02/09/{year - 6}")
     phone.select_option('[name="child.gender"]', "female")
-    phone.fill('[name="child.personal_id"]', "12345")  # too short: caught before sending
+    phone.fill('[name="child.personal_id"]', "12345")  # too short: named under the field
     phone.fill('[name="guardian.full_name"]', "Lê Văn Hải")
     phone.fill('[name="guardian.phone"]', "0914123456")
     phone.select_option('[name="residence.ward_code"]', "phu-hoi")
@@ -30,7 +30,8 @@ def test_apply_download_receipt_and_track_on_a_phone(page, live_server, tmp_path
     phone.locator('[name="choice"]').nth(1).select_option("th-vinh-ninh")
     phone.click("#apply-submit")
     expect(phone.locator("#apply-error")).to_be_visible()
-    expect(phone.locator('[name="child.personal_id"]')).to_have_class("invalid")
+    expect(phone.locator('[name="child.personal_id"]')).to_have_attribute("aria-invalid", "true")
+    expect(phone.locator('[name="child.personal_id"]')).to_be_focused()
     phone.fill('[name="child.personal_id"]', personal_id)
     phone.click("#apply-submit")
     expect(phone.locator("#apply-done")).to_be_visible()
@@ -50,12 +51,12 @@ def test_apply_download_receipt_and_track_on_a_phone(page, live_server, tmp_path
     assert "Lê Thị Hồng Nhung" in text and pin in text
 
     phone.click("#done-track")
-    phone.fill('[name="date_of_birth"]', f"{year - 6}-09-02")
+    phone.fill('[name="date_of_birth"]', f"02/09/{year - 6}")
     phone.click("#track-submit")
     expect(phone.locator("#track-status")).to_have_text("Đã nộp hồ sơ")
     expect(phone.locator(".enr-history li")).to_have_count(1)
 
-    phone.fill('[name="date_of_birth"]', f"{year - 6}-09-03")
+    phone.fill('[name="date_of_birth"]', f"03/09/{year - 6}")
     phone.click("#track-submit")
     expect(phone.locator("#track-error")).to_be_visible()
     expect(phone.locator("#track-result")).to_have_count(0)

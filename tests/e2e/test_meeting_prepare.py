@@ -27,8 +27,9 @@ def sign_in(page: Page, username: str) -> None:
 
 
 def local_input(days: int, hour: int) -> str:
+    """A date-and-time field's value as typed: dd/mm/yyyy HH:MM, Vietnam time."""
     day = datetime.now(VN_TZ).date() + timedelta(days=days)
-    return f"{day.isoformat()}T{hour:02d}:00"
+    return f"{day:%d/%m/%Y} {hour:02d}:00"
 
 
 def test_chair_prepares_a_meeting_on_a_tablet(page, tmp_path):

@@ -37,8 +37,11 @@ def test_conclusions(client, h, ready):
     def bad_task(**changes):
         return {**body, "tasks": [{**body["tasks"][0], **changes}]}
 
-    vi_error(client.post(url, json=bad_task(deadline="31/12/2026"), headers=h("thuky")), 422,
-             "invalid_deadline")
+    refused = vi_error(client.post(url, json=bad_task(deadline="31/02/2026"), headers=h("thuky")),
+                       422, "invalid_deadline")
+    assert refused["message"] == "Hạn xử lý không phải ngày giờ có thật (31/02/2026)."
+    vi_error(client.post(url, json=bad_task(deadline="12/31/2026"), headers=h("thuky")), 422,
+             "invalid_deadline")  # month and day the wrong way round
     vi_error(client.post(url, json=bad_task(organization="khong-co"), headers=h("thuky")), 422,
              "unknown_organization")
     vi_error(client.post(url, json={**body, "tasks": "x"}, headers=h("thuky")), 422,

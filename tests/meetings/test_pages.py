@@ -33,9 +33,9 @@ def text_of(response) -> str:
 
 
 def local_input(days: int, hour: int) -> str:
-    """A datetime-local value (Vietnam time) `days` from today."""
+    """A date-and-time field's value as typed (dd/mm/yyyy HH:MM, Vietnam time), `days` on."""
     day = datetime.now(VN_TZ).date() + timedelta(days=days)
-    return f"{day.isoformat()}T{hour:02d}:00"
+    return f"{day:%d/%m/%Y} {hour:02d}:00"
 
 
 def form_data(**overrides) -> dict:
@@ -184,9 +184,10 @@ def test_new_form_renders_with_defaults(client, auth, demo):
     page = text_of(response)
     assert response.status_code == 200
     assert 'name="csrf_token"' in page
-    assert 'type="datetime-local"' in page
-    tomorrow = (datetime.now(VN_TZ).date() + timedelta(days=1)).isoformat()
-    assert f'value="{tomorrow}T08:00"' in page and f'value="{tomorrow}T10:00"' in page
+    assert 'type="datetime-local"' not in page  # the browser's locale would show it
+    assert 'data-date-input="datetime"' in page and 'placeholder="dd/mm/yyyy HH:MM"' in page
+    tomorrow = f"{datetime.now(VN_TZ).date() + timedelta(days=1):%d/%m/%Y}"
+    assert f'value="{tomorrow} 08:00"' in page and f'value="{tomorrow} 10:00"' in page
     assert re.search(r'<option value="chutich" selected>', page)  # the chair chairs by default
     for label in ("Thường kỳ", "Chuyên đề", "Bất thường", "Giao ban"):
         assert label in page
@@ -242,12 +243,12 @@ def test_form_post_with_a_missing_field_is_refused(client, auth, demo):
 def test_edit_form_shows_and_saves_the_meeting(client, auth, city):
     auth.login("chutich")
     page = text_of(client.get(f"/meetings/{city.id}/edit"))
-    starts = city.starts_at.astimezone(VN_TZ).strftime("%Y-%m-%dT%H:%M")
+    starts = city.starts_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
     assert f'value="{CITY_MEETING}"' in page and f'value="{starts}"' in page
     assert re.search(r'value="daibieu" checked', page)
     data = form_data(title="Phiên họp UBND thành phố thường kỳ tháng 12 (bổ sung)",
                      starts_at=starts, ends_at=city.ends_at.astimezone(VN_TZ).strftime(
-                         "%Y-%m-%dT%H:%M"), kind="regular")
+                         "%Y-%m-%dT%H:%M"), kind="regular")  # ISO is still read
     response = client.post(f"/meetings/{city.id}/edit", data=data)
     assert response.status_code == 302
     db.session.refresh(city)

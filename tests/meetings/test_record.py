@@ -30,7 +30,7 @@ pytestmark = pytest.mark.db
 @pytest.mark.parametrize(
     ("tasks", "code"),
     [
-        ([task_body(deadline="31/12/2026")], "invalid_deadline"),
+        ([task_body(deadline="31/02/2026")], "invalid_deadline"),
         ([task_body(deadline="2026-02-30")], "invalid_deadline"),
         ([task_body(deadline=None)], "invalid_deadline"),
         ([task_body(organization="khong-co")], "unknown_organization"),

@@ -4,14 +4,15 @@
   const root = document.getElementById("class");
   if (!root) return;
   const classId = root.dataset.class;
-  const api = window.Sohoa.api;
+  const Sohoa = window.Sohoa;
+  const api = Sohoa.api;
 
   const lessonForm = document.getElementById("lesson-form");
   if (lessonForm) {
     lessonForm.addEventListener("submit", async function (event) {
       event.preventDefault();
       const error = document.getElementById("lesson-error");
-      error.textContent = "";
+      Sohoa.forms.clearErrors(lessonForm, error);
       try {
         const lesson = await api.post(`/api/v1/classes/${classId}/lessons`, { title: lessonForm.title.value });
         const file = lessonForm.file.files[0];
@@ -22,7 +23,7 @@
         }
         window.location.href = `/classroom/lessons/${lesson.id}`;
       } catch (err) {
-        error.textContent = err.message;
+        Sohoa.forms.showErrors(lessonForm, err, { summary: error });
       }
     });
   }
@@ -33,15 +34,15 @@
       event.preventDefault();
       const list = document.getElementById("roster-rejected");
       list.replaceChildren();
+      Sohoa.forms.clearErrors(rosterForm);
       const data = new FormData();
-      data.append("file", rosterForm.file.files[0]);
+      if (rosterForm.file.files[0]) data.append("file", rosterForm.file.files[0]);
       try {
         await api.upload(`/api/v1/classes/${classId}/roster`, data);
         window.location.reload();
       } catch (err) {
-        const head = document.createElement("li");
-        head.textContent = err.message;
-        list.append(head);
+        // the refusal under the file field, then every rejected row
+        Sohoa.forms.showErrors(rosterForm, err, { field: "file" });
         for (const row of (err.details && err.details.rejected) || []) {
           const li = document.createElement("li");
           li.textContent = window.Sohoa.t("line", row);

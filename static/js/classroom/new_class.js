@@ -31,15 +31,22 @@
     }
   }
 
+  const summary = document.getElementById("new-class-errors");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     errors.replaceChildren();
-    const body = { school: school.value, name: form.name.value.trim(), grade: Number(form.grade.value),
-      school_year: form.school_year.value.trim(), teacher: teacher.value, students: [] };
+    window.Sohoa.forms.clearErrors(form, summary);
+    const grade = form.grade.value.trim();
+    const body = { school: school.value, name: form.name.value.trim(), grade: grade ? Number(grade) : null,
+      school_year: form.school_year.value.trim() || null, teacher: teacher.value, students: [] };
     let created;
     try {
       created = await api.post("/api/v1/classes", body);
-    } catch (err) { show(err.message); return; }
+    } catch (err) {
+      // every field wrong named next to it, the first focused (static/js/form-errors.js)
+      window.Sohoa.forms.showErrors(form, err, { summary: summary });
+      return;
+    }
     const file = form.file.files[0];
     if (file) {
       const data = new FormData();

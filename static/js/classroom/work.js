@@ -8,15 +8,21 @@
   const MAX_BYTES = 10 * 1024 * 1024;
   const EXTENSIONS = [".pdf", ".docx", ".jpg", ".jpeg", ".png"];
 
+  function fileError(message) {
+    const err = new Error(message);
+    err.details = { field: "file" };  // shown under the file field
+    return err;
+  }
+
   function checkFiles(input, limit) {
     const chosen = Array.from((input && input.files) || []);
-    if (limit && chosen.length > limit) throw new Error(t("too_many_files", { n: limit }));
+    if (limit && chosen.length > limit) throw fileError(t("too_many_files", { n: limit }));
     chosen.forEach(function (file) {
       const name = file.name.toLowerCase();
       if (!EXTENSIONS.some(function (ext) { return name.endsWith(ext); })) {
-        throw new Error(t("file_type", { name: file.name }));
+        throw fileError(t("file_type", { name: file.name }));
       }
-      if (file.size > MAX_BYTES) throw new Error(t("file_too_big", { name: file.name }));
+      if (file.size > MAX_BYTES) throw fileError(t("file_too_big", { name: file.name }));
     });
     return chosen;
   }
@@ -35,12 +41,13 @@
   function handle(form, errorBox, action) {
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
-      errorBox.textContent = "";
+      window.Sohoa.forms.clearErrors(form, errorBox);
       busy(form, true);
       try {
         await action();
       } catch (err) {
-        errorBox.textContent = err.message;
+        // every field named by the refusal marked, the first focused (static/js/form-errors.js)
+        window.Sohoa.forms.showErrors(form, err, { summary: errorBox });
         busy(form, false);
       }
     });

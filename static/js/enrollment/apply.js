@@ -32,13 +32,8 @@
     return data;
   }
 
-  function showError(message, field) {
-    errorBox.textContent = message;
-    errorBox.hidden = false;
-    form.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); });
-    const input = field && form.querySelector('[name="' + field + '"]');
-    if (input) { input.classList.add("invalid"); input.focus(); }
-    else errorBox.scrollIntoView({ block: "center" });
+  function showError(err) {
+    Sohoa.forms.showErrors(form, err, { summary: errorBox, names: { choices: "choice" } });
   }
 
   function filesFor(data, born) {
@@ -55,7 +50,9 @@
         payload.append("kind", input.name);
         payload.append("date_of_birth", born);
         payload.append("pin", data.pin);
-        const response = await fetch(url, { method: "POST", body: payload });
+        const response = await fetch(url, {
+          method: "POST", body: payload, headers: { "Accept-Language": document.documentElement.lang || "vi" },
+        });
         const answer = await response.json();
         status.hidden = false;
         if (!response.ok) {
@@ -74,24 +71,26 @@
 
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
-    const first = Array.from(form.querySelectorAll("input, select")).find(function (el) {
-      return !el.checkValidity();
-    });
-    if (first) { showError(first.validationMessage, first.name); return; }
+    // The server checks every field and names each one wrong in the page's language
+    // (the browser's own messages would follow its locale, one field at a time).
     const button = document.getElementById("apply-submit");
     button.disabled = true;
     try {
       const response = await fetch(form.dataset.url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Idempotency-Key": key() },
+        headers: {
+          "Content-Type": "application/json", "Idempotency-Key": key(),
+          "Accept-Language": document.documentElement.lang || "vi",  // the page's language
+        },
         body: JSON.stringify(body()),
       });
       const data = await response.json();
       if (!response.ok) {
-        const details = (data.error && data.error.details) || {};
-        showError(data.error ? data.error.message : String(response.status), details.field);
+        const error = data.error || { message: String(response.status) };
+        showError({ message: error.message, details: error.details || {} });
         return;
       }
+      Sohoa.forms.clearErrors(form, errorBox);
       sessionStorage.removeItem(storeKey);
       form.hidden = true;
       document.getElementById("done-code").textContent =
@@ -104,7 +103,7 @@
       filesFor(data, body().child.date_of_birth);
       window.scrollTo(0, 0);
     } catch (err) {
-      showError(Sohoa && Sohoa.t ? Sohoa.t("network_error") : String(err));
+      showError({ message: Sohoa.t ? Sohoa.t("network_error") : String(err) });
     } finally {
       button.disabled = false;
     }

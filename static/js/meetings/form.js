@@ -1,5 +1,5 @@
 /* The meeting form (meetings/form.html): filtering the organisation and participant pickers,
- * the chosen times spelled out dd/mm/yyyy, and moving the end with the start. */
+ * the chosen times spelled out with the weekday, and moving the end with the start. */
 (function () {
   "use strict";
   function fold(text) {
@@ -29,25 +29,30 @@
     });
     picker.addEventListener("change", recount);
   });
-  // The chosen times spelled out dd/mm/yyyy (the picker shows the device's own format).
+  // The chosen times spelled out with the weekday; the fields are dd/mm/yyyy HH:MM
+  // (static/js/date-field.js) whatever the device's language.
   const form = document.getElementById("meeting-form");
   const order = form.dataset.orderMessage;
-  function spell(value) {
-    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value || "");
-    if (!match) return "";
-    const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  const dates = window.Sohoa.dates;
+  function when(name) {
+    const found = dates.check(form.elements[name].value, true);
+    return found instanceof Date ? found : null;
+  }
+  function spell(moment) {
+    if (!moment) return "";
     let weekday = "";
     try {
-      weekday = new Intl.DateTimeFormat(document.documentElement.lang, { weekday: "long" }).format(day);
+      weekday = new Intl.DateTimeFormat(document.documentElement.lang, { weekday: "long" }).format(moment);
       weekday = weekday.charAt(0).toUpperCase() + weekday.slice(1) + ", ";
     } catch (e) { weekday = ""; }
-    return weekday + match[3] + "/" + match[2] + "/" + match[1] + " · " + match[4] + ":" + match[5];
+    const text = dates.format(moment, true);
+    return weekday + text.slice(0, 10) + " · " + text.slice(11);
   }
   function describe() {
-    const start = form.elements.starts_at.value;
-    const end = form.elements.ends_at.value;
+    const start = when("starts_at");
+    const end = when("ends_at");
     document.querySelectorAll("[data-when-for]").forEach(function (hint) {
-      hint.textContent = spell(form.elements[hint.dataset.whenFor].value);
+      hint.textContent = spell(when(hint.dataset.whenFor));
       hint.classList.remove("is-wrong");
     });
     if (start && end && end <= start) {
@@ -56,26 +61,22 @@
       hint.classList.add("is-wrong");
     }
   }
-  form.elements.starts_at.addEventListener("change", function () {
+  const startField = form.elements.starts_at;
+  let previous = when("starts_at");
+  function startMoved() {
     // Moving the start keeps the meeting's length.
-    const end = form.elements.ends_at;
-    if (this.dataset.previous && end.value) {
-      const length = Date.parse(end.value) - Date.parse(this.dataset.previous);
-      const moved = new Date(Date.parse(this.value) + length);
-      if (length > 0 && !isNaN(moved)) {
-        const pad = function (n) { return String(n).padStart(2, "0"); };
-        end.value = moved.getFullYear() + "-" + pad(moved.getMonth() + 1) + "-" + pad(moved.getDate()) +
-          "T" + pad(moved.getHours()) + ":" + pad(moved.getMinutes());
-      }
+    const start = when("starts_at");
+    const end = when("ends_at");
+    if (start && previous && end && start.getTime() !== previous.getTime()) {
+      const length = end - previous;
+      if (length > 0) form.elements.ends_at.value = dates.format(new Date(start.getTime() + length), true);
     }
-    this.dataset.previous = this.value;
+    if (start) previous = start;
     describe();
-  });
-  form.elements.starts_at.dataset.previous = form.elements.starts_at.value;
+  }
+  startField.addEventListener("change", startMoved);
+  startField.addEventListener("input", function () { if (when("starts_at")) startMoved(); else describe(); });
   form.elements.ends_at.addEventListener("change", describe);
   form.elements.ends_at.addEventListener("input", describe);
   describe();
-
-  const bad = document.querySelector("[aria-invalid=true]");
-  if (bad) bad.focus();
 })();

@@ -25,9 +25,18 @@
       none.hidden = rows.children.length > 0;
     }
 
+    let made = 0;
     function addRow() {
       const row = template.content.firstElementChild.cloneNode(true);
+      made += 1;  // each row's date field gets ids of its own
+      const own = function (ids) { return ids.split(/\s+/).map(function (id) { return id + "-" + made; }).join(" "); };
+      row.querySelectorAll("[id]").forEach(function (el) { el.id = own(el.id); });
+      row.querySelectorAll("[aria-describedby]").forEach(function (el) {
+        el.setAttribute("aria-describedby", own(el.getAttribute("aria-describedby")));
+      });
+      row.querySelectorAll("label[for]").forEach(function (el) { el.htmlFor = own(el.htmlFor); });
       rows.appendChild(row);
+      Sohoa.dates.setUp(row);
       refresh();
       row.querySelector("select").focus();
     }
@@ -61,7 +70,7 @@
         window.location.hash = "conclusions";
         window.location.reload();
       } catch (err) {
-        showError(form.querySelector("[data-error]"), err.message);
+        Sohoa.forms.showErrors(form, err);
         button.disabled = false;
       }
     });

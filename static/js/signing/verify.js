@@ -71,13 +71,14 @@
     enrol.addEventListener("submit", async function (e) {
       e.preventDefault();
       const error = document.getElementById("pkcs12-error");
-      error.hidden = true;
+      Sohoa.forms.clearErrors(enrol, error);
       try {
         await Sohoa.api.upload(document.getElementById("certificate").dataset.url, new FormData(enrol));
         window.location.reload();
       } catch (err) {
-        error.textContent = err.message;
-        error.hidden = false;
+        // the refusal next to the field it is about: the passphrase, else the file
+        const field = /passphrase|password/.test(err.code) ? "passphrase" : "file";
+        Sohoa.forms.showErrors(enrol, err, { summary: error, field: field });
       }
     });
   }
