@@ -49,6 +49,7 @@ from core.realtime import (
     AuthenticatedNamespace,
     ack_error,
     connection_sid,
+    crowd_event,
     socket_event,
     socket_user,
 )
@@ -139,7 +140,7 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
         session["pass_lesson"] = lesson_id
         return user, credential
 
-    @socket_event
+    @crowd_event
     def on_join(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         lesson_id = parse(JoinIn, data).lesson_id
         if session.get("pass_lesson") not in (None, lesson_id):
@@ -166,7 +167,7 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
             join_room(keep)
         return state
 
-    @socket_event
+    @crowd_event
     def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         left = room.leave(connection_sid())
         strokes.rights.drop(connection_sid())
@@ -261,7 +262,7 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
 
     # -- hands -------------------------------------------------------------------------
 
-    @socket_event
+    @crowd_event
     def on_raise_hand(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         found = _in_lesson(user, parse(InLesson, data), ClassRight.LEARN)
         room.raise_hand(found)
@@ -282,7 +283,7 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
     def on_open_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return _act(user, data, OpenPollIn, (ClassRight.TEACH,), "poll_opened", polls.open_poll)
 
-    @socket_event
+    @crowd_event
     def on_answer_poll(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         request = parse(AnswerIn, data)
         found = _in_lesson(user, request, ClassRight.LEARN)

@@ -75,9 +75,24 @@ event_turns = EventTurns()
 
 def socket_event(handler: Callable[..., dict[str, Any] | None]) -> Callable[..., dict[str, Any]]:
     """Wrap ``handler(self, user, data)`` into a Socket.IO event with a uniform ack."""
+    return _wrap(handler, in_turns=False)
 
+
+def crowd_event(handler: Callable[..., dict[str, Any] | None]) -> Callable[..., dict[str, Any]]:
+    """A :func:`socket_event` that a whole room sends at the same moment (entering, a ballot,
+    a poll answer): its handler waits for one of the process's turns (EventTurns). The
+    chair's and the presenter's events are plain socket events and never queue behind a
+    crowd."""
+    return _wrap(handler, in_turns=True)
+
+
+def _wrap(
+    handler: Callable[..., dict[str, Any] | None], in_turns: bool
+) -> Callable[..., dict[str, Any]]:
     @functools.wraps(handler)
     def wrapper(self, data: Any = None) -> dict[str, Any]:
+        if not in_turns:
+            return _handle(self, data)
         with event_turns:
             return _handle(self, data)
 

@@ -18,7 +18,7 @@ from core import transaction
 from core.errors import DomainError, missing_field
 from core.extensions import db, socketio
 from core.models import User
-from core.realtime import AuthenticatedNamespace, connection_sid, socket_event
+from core.realtime import AuthenticatedNamespace, connection_sid, crowd_event, socket_event
 from core.schemas import parse
 from meetings import broadcasts, presence, presenting, speakers, votes
 from meetings.access import MeetingRight, MeetingStanding, standing
@@ -74,7 +74,7 @@ def _act(
 class MeetingsNamespace(AuthenticatedNamespace):
     """Join, follow the presenter, ask for the floor, vote."""
 
-    @socket_event
+    @crowd_event
     def on_join(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         """Check in and answer with the room state, in constant work per device: the room
         hears of it in the next presence batch, not in a broadcast of its own."""
@@ -99,12 +99,12 @@ class MeetingsNamespace(AuthenticatedNamespace):
         broadcasts.presence_touched(meeting_id, user.id)
         return room_state(attendee)
 
-    @socket_event
+    @crowd_event
     def on_presence(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         """The whole list, for a device whose ``presence_changed`` said ``refetch``."""
         return presence.presence(_in_room(user, parse(InRoom, data)).meeting)
 
-    @socket_event
+    @crowd_event
     def on_leave(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         left = presence.leave(connection_sid())
         session.pop("meeting_id", None)
@@ -174,7 +174,7 @@ class MeetingsNamespace(AuthenticatedNamespace):
         broadcasts.presence_touched(organiser.meeting.id, target.user_id)
         return {}
 
-    @socket_event
+    @crowd_event
     def on_request_floor(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return _act(
             user,
@@ -211,7 +211,7 @@ class MeetingsNamespace(AuthenticatedNamespace):
     def on_open_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return _act(user, data, OpenVoteIn, (MeetingRight.CHAIR,), "vote_opened", votes.open_vote)
 
-    @socket_event
+    @crowd_event
     def on_cast_vote(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         """One short transaction per ballot; the room's tally follows on a timer."""
         request = parse(BallotIn, data)
