@@ -34,7 +34,9 @@ TOP_SHORT_ANSWERS = 12
 
 
 def _invalid(message: Any, code: str = "invalid_options") -> DomainError:
-    return DomainError(code, message, 422)
+    """A refusal naming the field it is about (``invalid_correct`` → ``correct``), so the
+    teacher's form marks it."""
+    return DomainError(code, message, 422, field=code.removeprefix("invalid_"))
 
 
 def _options_and_correct(data: OpenPollIn) -> tuple[list[str], list[str]]:

@@ -115,6 +115,15 @@ class OpenPollIn(InLesson):
         "kind": "invalid_kind",
         "seconds": "invalid_timer",
     }
+    field_labels = {
+        "kind": _l("loại câu hỏi"),
+        "question": _l("câu hỏi"),
+        "options": _l("các phương án"),
+        "options.*": _l("phương án"),
+        "correct": _l("đáp án đúng"),
+        "correct.*": _l("đáp án đúng"),
+        "seconds": _l("thời gian"),
+    }
     kind: PollKind
     question: Annotated[str, Field(min_length=1, max_length=500), NoNul]
     options: Annotated[list[Option], Field(max_length=8)] = []
@@ -172,6 +181,7 @@ class JoinCodeIn(Schema):
     """A device types the class's join code (mã vào lớp)."""
 
     error_codes = {"code": "invalid_join_code"}
+    field_labels = {"code": _l("mã vào lớp"), "member_id": _l("tên của em")}
     code: JoinCode
 
 

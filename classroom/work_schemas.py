@@ -67,5 +67,6 @@ class GradeIn(Schema):
     returned to the student at once."""
 
     error_codes = {"score": "invalid_score", "feedback": "invalid_feedback"}
+    field_labels = {"score": _l("điểm"), "feedback": _l("nhận xét")}
     score: Score
     feedback: Annotated[str, Field(max_length=5000), NoNul] = ""

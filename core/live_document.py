@@ -60,17 +60,20 @@ def check_page(page: object, pages: int) -> int:
         page = int(page)
     if isinstance(page, bool | float) or not isinstance(page, int | str):
         # True is not page 1, and 2.5 is not page 2
-        raise DomainError("invalid_page", _l("Số trang không hợp lệ."), 422)
+        raise DomainError("invalid_page", _l("Số trang không hợp lệ."), 422, field="page")
     if isinstance(page, str):
         try:
             page = int(page)
         except ValueError:
-            raise DomainError("invalid_page", _l("Số trang không hợp lệ."), 422) from None
+            raise DomainError(
+                "invalid_page", _l("Số trang không hợp lệ."), 422, field="page"
+            ) from None
     if not 1 <= page <= pages:
         raise DomainError(
             "page_out_of_range",
             _l("Trang %(page)s nằm ngoài tài liệu (1–%(pages)s).", page=page, pages=pages),
             422,
+            field="page",
         )
     return page
 

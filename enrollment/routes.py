@@ -8,7 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.errors import DomainError
+from core.errors import DomainError, field_errors
 from core.extensions import db
 from core.schemas import parse
 from core.transaction import CommittingBlueprint
@@ -106,6 +106,11 @@ def staff_index():
 @login_required
 def desk(round_id: int):
     """The queue with filters and search, statistics per school and the outbox."""
+    return _desk(round_id)
+
+
+def _desk(round_id: int, errors: dict[str, str] | None = None, status: int = 200):
+    """The desk page; a refused allocation comes back with its field marked (``errors``)."""
     info = round_info(round_id)
     mine = staff.require_staff(current_user, info)
     seats.expire_offers(round_id)  # past the deadline, unconfirmed seats pass on now
@@ -116,7 +121,8 @@ def desk(round_id: int):
         "enrollment/desk.html", info=info, rows=rows, stats=staff.statistics(info),
         outbox=staff.outbox(info, 30), statuses=list(DossierStatus), labels=STATUS_TEXT,
         office=mine is None, pretty=codes.pretty, row=db.session.get(EnrollmentRound, round_id),
-    )
+        errors=errors or {}, seed=request.form.get("seed", ""),
+    ), status
 
 
 @bp.get("/staff/dossiers/<code>")
@@ -127,18 +133,26 @@ def dossier_page(code: str):
     info = review.require_reviewer(current_user, dossier)
     review.open_for_review(dossier, current_user)
     return render_template("enrollment/dossier.html", d=staff.dossier_dict(dossier), info=info,
-                           round_id=dossier.round_id, pretty=codes.pretty)
+                           round_id=dossier.round_id, pretty=codes.pretty, errors={}, note="")
 
 
 @bp.post("/staff/dossiers/<code>")
 @login_required
 def decide(code: str):
-    """Verify, request a correction (with a note) or reject (with a reason)."""
+    """Verify, request a correction (with a note) or reject (with a reason). A refusal
+    shows the dossier again with the note kept and every wrong field marked."""
     dossier = staff.dossier_by_code(code)
     info = review.require_reviewer(current_user, dossier)
-    body = parse(ReviewIn, {"decision": request.form.get("decision", ""),
-                            "note": request.form.get("note") or None})
-    review.decide(dossier, current_user, info, body)
+    note = request.form.get("note", "")
+    try:
+        body = parse(ReviewIn, {"decision": request.form.get("decision", ""), "note": note or None})
+        review.decide(dossier, current_user, info, body)
+    except DomainError as err:
+        db.session.rollback()
+        return render_template(
+            "enrollment/dossier.html", d=staff.dossier_dict(dossier), info=info,
+            round_id=dossier.round_id, pretty=codes.pretty, errors=field_errors(err), note=note,
+        ), err.status
     flash(_("Đã ghi kết quả xét duyệt."), "success")
     return redirect(url_for("enrollment.desk", round_id=dossier.round_id))
 
@@ -148,7 +162,11 @@ def decide(code: str):
 def allocate(round_id: int):
     """The education office enters the seed: freeze, allocate and publish the offers."""
     staff.require_office(current_user, round_info(round_id))
-    run = seats.publish(round_id, request.form.get("seed", ""), current_user.id)
+    try:
+        run = seats.publish(round_id, request.form.get("seed", ""), current_user.id)
+    except DomainError as err:
+        db.session.rollback()
+        return _desk(round_id, field_errors(err), err.status)
     flash(_("Đã công bố kết quả phân chỗ. Mã băm kết quả: %(sha)s", sha=run.result_sha256),
           "success")
     return redirect(url_for("enrollment.desk", round_id=round_id))

@@ -95,6 +95,10 @@ class ApplicationIn(Schema):
 
 
 class ReviewIn(Schema):
+    field_labels: ClassVar[dict[str, Any]] = {
+        "decision": _l("kết quả xét duyệt"),
+        "note": _l("ghi chú"),
+    }
     decision: Decision
     note: Note | None = None
 

@@ -68,7 +68,9 @@ def freeze(round_id: int, actor_id: int | None = None) -> str:
 def run(round_id: int, seed: str) -> tuple[Result, bytes, str]:
     """The allocation over the verified entries (changes nothing)."""
     if not seed.strip():
-        raise DomainError("missing_seed", _l("Cần nhập số may mắn (seed) để phân chỗ."), 422)
+        raise DomainError(
+            "missing_seed", _l("Cần nhập số may mắn (seed) để phân chỗ."), 422, field="seed"
+        )
     found, seats = entries(round_id)
     result = allocate(found, seats, seed)
     data = result.csv_bytes()

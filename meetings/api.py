@@ -138,7 +138,7 @@ def upload_documents(meeting_id: int) -> ResponseReturnValue:
     organiser = standing(meeting_id, current_user, MANAGE)
     uploads = request.files.getlist("file")
     if not uploads or not any(u.filename for u in uploads):
-        raise DomainError("missing_file", _("Chưa chọn tệp PDF để tải lên."), 422)
+        raise DomainError("missing_file", _("Chưa chọn tệp PDF để tải lên."), 422, field="file")
     created = documents.add_documents(
         organiser,
         [(upload.read(), upload.filename or "") for upload in uploads],

@@ -92,8 +92,16 @@ class MeetingPatch(Schema):
 AGENDA_CODES = {"title": "invalid_title", "planned_minutes": "invalid_duration"}
 
 
+AGENDA_LABELS = {
+    "title": _l("tiêu đề mục"),
+    "presenter": _l("người trình bày"),
+    "planned_minutes": _l("số phút"),
+}
+
+
 class AgendaItemIn(Schema):
     error_codes = AGENDA_CODES
+    field_labels = AGENDA_LABELS
     title: Title
     presenter: OptionalUsername = None
     planned_minutes: Minutes = None
@@ -101,6 +109,7 @@ class AgendaItemIn(Schema):
 
 class AgendaItemPatch(Schema):
     error_codes = AGENDA_CODES
+    field_labels = AGENDA_LABELS
     title: Title | None = None
     presenter: OptionalUsername = None
     planned_minutes: Minutes = None
@@ -114,6 +123,7 @@ class AgendaOrderIn(Schema):
 class UploadForm(Schema):
     """The form fields beside the uploaded files."""
 
+    field_labels = {"agenda_item_id": _l("mục của chương trình"), "title": _l("tiêu đề tài liệu")}
     agenda_item_id: OptionalRowId = None
     title: ShortText | None = None
 
@@ -122,11 +132,13 @@ class DocumentPatch(Schema):
     """A document's new title."""
 
     error_codes = {"title": "invalid_title"}
+    field_labels = {"title": _l("tiêu đề tài liệu")}
     title: Title
 
 
 class CommentIn(Schema):
     error_codes = {"text": "invalid_comment", "page": "invalid_page"}
+    field_labels = {"text": _l("nội dung góp ý"), "page": _l("số trang")}
     text: Annotated[str, Field(min_length=1, max_length=5000), NoNul]
     page: Annotated[Count | None, BeforeValidator(_blank_is_none)] = None
 
@@ -144,6 +156,7 @@ class NoteIn(Schema):
 
 class GuestIn(Schema):
     error_codes = {"name": "invalid_name"}
+    field_labels = {"name": _l("họ và tên khách mời"), "affiliation": _l("đơn vị")}
     name: Annotated[str, Field(min_length=1, max_length=200), NoNul]
     affiliation: ShortText = ""
 

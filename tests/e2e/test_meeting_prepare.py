@@ -127,3 +127,36 @@ def test_secretary_reorders_the_agenda_with_arrows_on_a_phone(page, live_server)
 
     phone.reload()  # the order was saved
     expect(titles).to_have_text(["Tình hình tuần qua", "Ý kiến các đơn vị", "Nhiệm vụ tuần tới"])
+
+
+def test_an_agenda_item_without_a_title_is_marked_under_its_field(page, live_server, tmp_path):
+    token = live_server.token("chutich")
+    day = datetime.now(VN_TZ).date() + timedelta(days=7)
+    created = live_server.api("POST", "/api/v1/meetings", token, json={
+        "title": f"Họp thường kỳ {uuid.uuid4().hex[:6]}", "organization": "hue",
+        "starts_at": f"{day}T08:00", "ends_at": f"{day}T10:00",
+        "chair": "chutich", "secretary": "thuky",
+    })
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["id"]
+    for size in ("phone", "tablet"):
+        screen = page(size)
+        sign_in(screen, "thuky")
+        screen.goto(f"/meetings/{meeting_id}")
+        screen.fill("#agenda-minutes", "0")
+        screen.click("#agenda-submit")
+        title = screen.locator("#agenda-title-input")
+        expect(title).to_be_focused()
+        expect(title).to_have_attribute("aria-invalid", "true")
+        under = screen.locator("#agenda-form .field.has-error .field-error").first
+        expect(under).to_have_text("Thiếu tiêu đề mục.")
+        summary = screen.locator("#agenda-form-errors")
+        expect(summary).to_contain_text("Thiếu tiêu đề mục.")
+        expect(summary).to_contain_text("Số phút nằm ngoài khoảng cho phép.")
+        expect(screen.locator("#agenda-minutes")).to_have_attribute("aria-invalid", "true")
+        screen.screenshot(path=str(tmp_path / f"agenda-error-{size}.png"))
+        title.fill("Báo cáo tình hình")
+        screen.fill("#agenda-minutes", "15")
+        screen.click("#agenda-submit")
+        added = screen.locator("#agenda-list .m-agenda-item")
+        expect(added).to_have_count(1 if size == "phone" else 2)

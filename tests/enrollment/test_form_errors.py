@@ -109,3 +109,50 @@ def test_the_forms_use_the_shared_date_field(client, rounds):
     track = client.get("/enrollment/track").get_data(as_text=True)
     assert 'type="date"' not in track and 'data-date-input="date"' in track
     assert "Thiếu mã hồ sơ." not in track  # nothing asked yet, nothing refused
+
+
+# -- the staff desk: a review and the allocation come back with the fields marked ------------
+
+
+def test_a_review_names_the_decision_and_the_note_together(client, submit, auth):
+    code = submit().get_json()["code"]
+    auth.login("phonggd")
+    response = client.post(f"/enrollment/staff/dossiers/{code}",
+                           data={"decision": "maybe", "note": "x" * 2001})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Giá trị của kết quả xét duyệt không hợp lệ." in page
+    assert "Ghi chú dài quá 2000 ký tự." in page
+    assert 'id="note-error" data-error-for="note">Ghi chú dài quá' in page
+    assert 'aria-invalid="true"' in page and "x" * 2001 in page  # the note is kept
+    assert db.session.query(Dossier).one().status.value != "rejected"
+
+
+def test_a_rejection_without_a_reason_marks_the_note(client, submit, auth):
+    code = submit().get_json()["code"]
+    auth.login("phonggd")
+    response = client.post(f"/enrollment/staff/dossiers/{code}", data={"decision": "reject"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'<textarea name="note"[^>]*aria-invalid="true"', page)
+    assert "Cần ghi rõ lý do hoặc nội dung cần bổ sung." in page
+
+
+def test_an_allocation_without_a_seed_marks_the_seed(client, submit, auth, rounds):
+    from datetime import timedelta  # noqa: PLC0415
+
+    from core.db import utcnow  # noqa: PLC0415
+    from enrollment import rounds as cache  # noqa: PLC0415
+
+    submit()
+    rounds[1].closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    cache.forget()
+    auth.login("phonggd")
+    response = client.post(f"/enrollment/staff/{rounds[1].id}/allocate", data={"seed": " "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'<input name="seed"[^>]*aria-invalid="true"', page)
+    assert 'id="seed-error" data-error-for="seed">Cần nhập số may mắn' in page
+    db.session.expire_all()
+    assert not db.session.get(type(rounds[1]), rounds[1].id).result_sha256

@@ -22,6 +22,7 @@
   codeForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";
+    window.Sohoa.forms.clearErrors(codeForm);
     code = $("join-code").value.trim();
     try {
       const found = await api.post("/api/v1/classroom/join", { code });
@@ -38,7 +39,10 @@
         list.append(b);
       }
       step("names");
-    } catch (err) { fail(err); }
+    } catch (err) {
+      // a wrong, expired or missing code: said under the code field, which gets the focus
+      window.Sohoa.forms.showErrors(codeForm, err, { field: "code" });
+    }
   });
   $("join-back").addEventListener("click", () => { error.textContent = ""; step("code"); });
 

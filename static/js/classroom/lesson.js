@@ -28,13 +28,14 @@ function toast(text, kind = 'info') {
   setTimeout(() => node.remove(), 4000);
 }
 
-function request(event, data = {}) {
+// a refusal rejects with its code and details; a form shows it itself (quiet), else a toast
+function request(event, data = {}, { quiet = false } = {}) {
   return new Promise((resolve, reject) => {
     socket.timeout(10000).emit(event, { lesson_id: L.id, ...data }, (err, ack) => {
       if (err || !ack || !ack.ok) {
-        const message = ack && ack.error ? ack.error.message : T.offline;
-        toast(message, 'error');
-        reject(new Error(message));
+        const refusal = (ack && ack.error) || { message: T.offline };
+        if (!quiet) toast(refusal.message, 'error');
+        reject(Object.assign(new Error(refusal.message), { code: refusal.code, details: refusal.details }));
       } else resolve(ack);
     });
   });
@@ -219,8 +220,10 @@ socket.on('poll_revealed', (p) => { state.poll = p; state.results = p.results; r
 if (TEACHER) {
   const kind = $('#poll-kind');
   kind.addEventListener('change', () => { $('#poll-options-field').hidden = ['true_false', 'short'].includes(kind.value); });
-  $('#poll-form').addEventListener('submit', (e) => {
+  const pollForm = $('#poll-form');
+  pollForm.addEventListener('submit', (e) => {
     e.preventDefault();
+    window.Sohoa.forms.clearErrors(pollForm);
     const k = kind.value;
     const correctText = $('#poll-correct').value.trim();
     const correct = !correctText ? [] : k === 'short' ? correctText.split(',').map((s) => s.trim()).filter(Boolean)
@@ -229,7 +232,10 @@ if (TEACHER) {
       options: $('#poll-options-text').value.split('\n').map((s) => s.trim()).filter(Boolean) };
     const seconds = Number($('#poll-seconds').value);
     if (seconds) data.seconds = seconds;
-    request('open_poll', data).then((ack) => { state.poll = ack; state.results = null; renderPoll(); e.target.reset(); }).catch(() => {});
+    request('open_poll', data, { quiet: true })
+      .then((ack) => { state.poll = ack; state.results = null; renderPoll(); pollForm.reset(); })
+      // every field named marked and listed, the first focused (static/js/form-errors.js)
+      .catch((err) => window.Sohoa.forms.showErrors(pollForm, err));
   });
   $('#poll-close').addEventListener('click', () => request('close_poll', { poll_id: state.poll.poll_id }).catch(() => {}));
   $('#poll-reveal').addEventListener('click', () => request('reveal_poll', { poll_id: state.poll.poll_id }).catch(() => {}));

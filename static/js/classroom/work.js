@@ -106,7 +106,7 @@
   }
 
   document.querySelectorAll(".grade-form").forEach(function (form) {
-    handle(form, form.querySelector(".rejected"), async function () {
+    handle(form, form.querySelector("[data-form-errors]"), async function () {
       const score = form.score.value.trim().replace(",", ".");
       await api.post(`/api/v1/submissions/${form.dataset.submission}/grade`, {
         score: score === "" ? null : Number(score),

@@ -181,13 +181,14 @@
       if (data.get("presenter")) body.presenter = data.get("presenter");
       if (data.get("planned_minutes")) body.planned_minutes = data.get("planned_minutes");
       const button = agendaForm.querySelector("[type=submit]");
+      Sohoa.forms.clearErrors(agendaForm);
       busy(button, true);
       try {
         await api.post(agendaForm.dataset.url, body);
         reloadWith(t("item_added"));
       } catch (err) {
-        showError(agendaForm.querySelector("[data-error]"), err.message);
         busy(button, false);
+        Sohoa.forms.showErrors(agendaForm, err);
       }
     });
   }
@@ -228,7 +229,7 @@
       });
       chosen.textContent = files.length ? t("files_chosen", { n: files.length }) : "";
       submit.disabled = files.length === 0;
-      errorBox.hidden = true;
+      Sohoa.forms.clearErrors(uploadForm, errorBox);
       progress.hidden = true;
     }
 
@@ -270,7 +271,7 @@
       const item = document.getElementById("upload-item").value;
       if (item) data.append("agenda_item_id", item);
       busy(submit, true);
-      errorBox.hidden = true;
+      Sohoa.forms.clearErrors(uploadForm, errorBox);
       progress.hidden = false;
       const bar = progress.querySelector("span");
       bar.style.width = "0%";
@@ -283,21 +284,19 @@
         reloadWith(t("uploaded", { n: count }));
       } catch (err) {
         progress.hidden = true;
+        busy(submit, false);
+        // the refusal under the file field (a refused file named), every message on top
         const file = err.details && err.details.file;
-        errorBox.innerHTML = "";
-        const main = document.createElement("strong");
-        main.textContent = file
-          ? t("upload_refused", { file: file, message: err.message })
-          : err.message;
-        errorBox.appendChild(main);
+        const shown = file
+          ? { message: t("upload_refused", { file: file, message: err.message }), details: { field: "file" } }
+          : err;
+        Sohoa.forms.showErrors(uploadForm, shown, { summary: errorBox, field: "file" });
         if (file) {
-          const hint = document.createElement("span");
-          hint.textContent = " " + t("upload_retry");
+          const hint = document.createElement("p");
+          hint.textContent = t("upload_retry");
           errorBox.appendChild(hint);
           markFiles(file);
         }
-        errorBox.hidden = false;
-        busy(submit, false);
       }
     });
   }
@@ -323,6 +322,7 @@
       const text = form.elements.text.value.trim();
       const pageNumber = form.elements.page.value;
       const button = form.querySelector("[type=submit]");
+      Sohoa.forms.clearErrors(form);
       busy(button, true);
       try {
         await api.post(form.dataset.url, { text: text, page: pageNumber || null });
@@ -346,10 +346,9 @@
         const counter = panel.closest(".m-doc").querySelector("[data-comment-count]");
         counter.textContent = Number(counter.textContent) + 1;
         form.reset();
-        showError(form.querySelector("[data-error]"), "");
         Sohoa.toast(t("comment_sent"));
       } catch (err) {
-        showError(form.querySelector("[data-error]"), err.message);
+        Sohoa.forms.showErrors(form, err);
       } finally {
         busy(button, false);
       }
@@ -363,6 +362,7 @@
     guestForm.addEventListener("submit", async function (event) {
       event.preventDefault();
       const button = guestForm.querySelector("[type=submit]");
+      Sohoa.forms.clearErrors(guestForm);
       busy(button, true);
       try {
         await api.post(guestForm.dataset.url, {
@@ -371,8 +371,8 @@
         });
         reloadWith(t("guest_invited"));
       } catch (err) {
-        showError(guestForm.querySelector("[data-error]"), err.message);
         busy(button, false);
+        Sohoa.forms.showErrors(guestForm, err);
       }
     });
   }

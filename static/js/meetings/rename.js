@@ -8,7 +8,6 @@
     const open = row.querySelector("[data-rename]");
     if (!form || !open) return;
     const link = row.querySelector("[data-doc-title]");
-    const error = form.querySelector("[data-rename-error]");
 
     function show(editing) {
       form.hidden = !editing;
@@ -19,7 +18,7 @@
         form.elements.title.focus();
         form.elements.title.select();
       }
-      error.hidden = true;
+      Sohoa.forms.clearErrors(form);
     }
 
     open.addEventListener("click", function () { show(form.hidden); });
@@ -28,15 +27,14 @@
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
       const button = form.querySelector("[type=submit]");
+      Sohoa.forms.clearErrors(form);
       button.disabled = true;
       try {
         const saved = await Sohoa.api.patch(form.dataset.url, { title: form.elements.title.value.trim() });
         link.textContent = saved.title;
         show(false);
       } catch (err) {
-        error.textContent = err.message;
-        error.hidden = false;
-        form.elements.title.focus();
+        Sohoa.forms.showErrors(form, err, { field: "title" });
       } finally {
         button.disabled = false;
       }
