@@ -134,16 +134,20 @@ def upload_documents(meeting_id: int) -> ResponseReturnValue:
 
     Every file is validated with pypdf first; if any is refused nothing is stored.
     """
-    form = parse(UploadForm, request.form.to_dict())
+    form = parse(UploadForm, {**request.form.to_dict(), "titles": request.form.getlist("titles")})
     organiser = standing(meeting_id, current_user, MANAGE)
     uploads = request.files.getlist("file")
     if not uploads or not any(u.filename for u in uploads):
         raise DomainError("missing_file", _("Chưa chọn tệp PDF để tải lên."), 422, field="file")
+    if form.titles and len(form.titles) != len(uploads):
+        message = _("Mỗi tệp cần đúng một ô tiêu đề (có thể để trống).")
+        raise DomainError("invalid_titles", message, 422, field="titles")
+    titles = form.titles or [form.title or ""] * len(uploads)
     created = documents.add_documents(
         organiser,
         [(upload.read(), upload.filename or "") for upload in uploads],
         form.agenda_item_id,
-        form.title,
+        titles,
     )
     shown = [document_dict(d) for d in created]
     return jsonify(shown[0] if len(shown) == 1 else shown), 201

@@ -22,10 +22,11 @@ def add_documents(
     organiser: MeetingStanding,
     uploads: list[tuple[bytes, str]],
     agenda_item_id: int | None = None,
-    title: str | None = None,
+    titles: list[str] | None = None,
 ) -> list[Document]:
     """Several PDFs (data, filename) at once: every one is validated before any is written,
-    so when one is refused nothing at all is stored, not even the others' bytes."""
+    so when one is refused nothing at all is stored, not even the others' bytes. ``titles``
+    go with the files in order; a blank one takes the PDF's own title or its name."""
     meeting = organiser.meeting
     require_not_ended(meeting)
     item = get_agenda_item(meeting, agenda_item_id) if agenda_item_id is not None else None
@@ -39,7 +40,8 @@ def add_documents(
             raise
         checked.append((data, filename, info))
     documents = []
-    for data, filename, info in checked:
+    for n, (data, filename, info) in enumerate(checked):
+        title = titles[n] if titles and n < len(titles) else None
         stored = files.store_bytes(data, "application/pdf")
         document = Document(
             title=document_title(title, info.title, filename),
@@ -65,7 +67,7 @@ def add_document(
     title: str | None = None,
 ) -> Document:
     """One PDF; see :func:`add_documents`."""
-    return add_documents(organiser, [(data, filename)], agenda_item_id, title)[0]
+    return add_documents(organiser, [(data, filename)], agenda_item_id, [title or ""])[0]
 
 
 def readable_document(document_id: int, user: User) -> tuple[Document, MeetingStanding]:

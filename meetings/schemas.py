@@ -123,9 +123,15 @@ class AgendaOrderIn(Schema):
 class UploadForm(Schema):
     """The form fields beside the uploaded files."""
 
-    field_labels = {"agenda_item_id": _l("mục của chương trình"), "title": _l("tiêu đề tài liệu")}
+    field_labels = {
+        "agenda_item_id": _l("mục của chương trình"),
+        "title": _l("tiêu đề tài liệu"),
+        "titles": _l("tiêu đề tài liệu"),
+    }
     agenda_item_id: OptionalRowId = None
-    title: ShortText | None = None
+    title: ShortText | None = None  # one title for every file sent
+    # or one per file, in the order of the files (blank: the PDF's own title or its name)
+    titles: list[ShortText] = Field(default_factory=list, max_length=50)
 
 
 class DocumentPatch(Schema):

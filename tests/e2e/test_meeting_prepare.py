@@ -74,12 +74,15 @@ def test_chair_prepares_a_meeting_on_a_tablet(page, tmp_path):
     good.write_bytes(numbered_pdf(3, "Tờ trình điều chỉnh dự toán"))
     tablet.set_input_files("#upload-files", str(good))
     expect(tablet.locator("#upload-chosen")).to_have_text("Đã chọn 1 tệp")
+    title_field = tablet.locator("#upload-files-list input[name=titles]")
+    expect(title_field).to_have_attribute("placeholder", "to-trinh-du-toan")
+    title_field.fill("Tờ trình số 12/TTr-UBND về dự toán")
     tablet.select_option("#upload-item", label="1. Tờ trình điều chỉnh dự toán ngân sách")
     tablet.click("#upload-submit")
     document = item.locator(".m-doc")
     expect(document).to_have_count(1)
     expect(document.locator(".m-doc-pages")).to_have_text("3 trang")
-    expect(document).to_contain_text("Tờ trình điều chỉnh dự toán")
+    expect(document).to_contain_text("Tờ trình số 12/TTr-UBND về dự toán")
 
     # a text file named .pdf is refused, in Vietnamese, and nothing is stored
     bad = tmp_path / "ghi-chu.pdf"

@@ -55,6 +55,30 @@ def test_upload_several_files_at_once(client, h, api_meeting, upload):
     assert counts() == (before[0] + 2, before[1] + 2, before[2] + 2)
 
 
+def test_each_file_of_a_batch_takes_its_own_title_or_keeps_the_pdfs(
+    client, h, api_meeting, upload
+):
+    meeting = api_meeting()
+    files = [(pdf(2), "mot.pdf"), (pdf(4), "hai.pdf")]
+    response = upload(meeting["id"], files, titles=["  Báo cáo quý IV ", ""])
+    assert response.status_code == 201, response.get_json()
+    assert [d["title"] for d in response.get_json()] == ["Báo cáo quý IV", "Tài liệu họp"]
+
+
+@pytest.mark.parametrize(
+    ("titles", "code"),
+    [(["Chỉ một tiêu đề"], "invalid_titles"), (["x" * 301, ""], None), (["a\x00b", ""], None)],
+)
+def test_titles_that_do_not_fit_the_files_store_nothing(
+    client, h, api_meeting, upload, titles, code
+):
+    meeting = api_meeting()
+    before = counts()
+    response = upload(meeting["id"], [(pdf(2), "mot.pdf"), (pdf(4), "hai.pdf")], titles=titles)
+    vi_error(response, 422, code)
+    assert counts() == before
+
+
 def test_the_same_pdf_twice_is_stored_once(client, h, api_meeting, upload):
     meeting = api_meeting()
     before = counts()

@@ -224,7 +224,20 @@
         size.textContent = sizeText(file.size);
         const state = document.createElement("span");
         state.className = "badge m-upload-state";
-        li.append(name, size, state);
+        // the title the document will have: blank keeps the PDF's own title or its name
+        const title = document.createElement("input");
+        title.className = "input m-upload-title";
+        title.name = "titles";
+        title.maxLength = 300;
+        title.placeholder = file.name.replace(/\.pdf$/i, "");
+        const label = document.createElement("label");
+        label.className = "m-upload-title-field small";
+        label.append(t("doc_title"), title);
+        const hint = document.createElement("span");
+        hint.className = "muted small";
+        hint.textContent = t("doc_title_hint");
+        label.appendChild(hint);
+        li.append(name, size, state, label);
         list.appendChild(li);
       });
       chosen.textContent = files.length ? t("files_chosen", { n: files.length }) : "";
@@ -268,6 +281,9 @@
       if (!files.length) return;
       const data = new FormData();
       files.forEach(function (file) { data.append("file", file, file.name); });
+      list.querySelectorAll("input[name=titles]").forEach(function (title) {
+        data.append("titles", title.value.trim());
+      });
       const item = document.getElementById("upload-item").value;
       if (item) data.append("agenda_item_id", item);
       busy(submit, true);
