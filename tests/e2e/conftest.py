@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -48,6 +48,9 @@ SCREENS = {
     },
 }
 DEFAULT_TIMEOUT_MS = 10_000
+# Assertions wait as long as actions do (Playwright's own default is 5 s): on a loaded
+# 2-core machine a page's answer can take longer than that without anything being wrong.
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items):
