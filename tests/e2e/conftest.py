@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.support import DEMO_PASSWORD
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,6 +53,15 @@ DEFAULT_TIMEOUT_MS = 10_000
 # Assertions wait as long as actions do (Playwright's own default is 5 s): on a loaded
 # 2-core machine a page's answer can take longer than that without anything being wrong.
 expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Sign in with the demo password through the login page and wait for the home page."""
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator("#logout-button")).to_be_visible()
 
 
 def pytest_collection_modifyitems(items):

@@ -9,22 +9,13 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS
-from tests.support import DEMO_PASSWORD
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 
 pytestmark = pytest.mark.e2e
 
 DETAIL_URL = re.compile(r"/meetings/(\d+)$")
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#login-submit")
-    expect(page.locator("#logout-button")).to_be_visible()
 
 
 def test_an_english_browser_types_and_sees_dd_mm_yyyy_with_a_24_hour_clock(page):

@@ -7,23 +7,15 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from core.i18n import VN_TZ
 from core.sample_pdf import numbered_pdf
-from tests.support import DEMO_PASSWORD
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
 DETAIL_URL = re.compile(r"/meetings/(\d+)$")
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#login-submit")
-    expect(page.locator("#logout-button")).to_be_visible()
 
 
 def local_input(days: int, hour: int) -> str:

@@ -4,11 +4,13 @@ dates of birth dd/mm/yyyy as parents type them (ISO still works for API clients)
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from core.db import utcnow
 from core.extensions import db
+from enrollment import rounds as cache
 from enrollment.models import Dossier
 from tests.enrollment.conftest import application
 
@@ -139,11 +141,6 @@ def test_a_rejection_without_a_reason_marks_the_note(client, submit, auth):
 
 
 def test_an_allocation_without_a_seed_marks_the_seed(client, submit, auth, rounds):
-    from datetime import timedelta  # noqa: PLC0415
-
-    from core.db import utcnow  # noqa: PLC0415
-    from enrollment import rounds as cache  # noqa: PLC0415
-
     submit()
     rounds[1].closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
