@@ -1,21 +1,24 @@
 """The baseline for bench.follow_presenter: a bare python-socketio server that only relays.
 
 Same stack as Sohoa's `sohoa serve`: a python-socketio Server in threading mode (what
-Flask-SocketIO builds), wrapped as WSGI and served by Werkzeug's threaded server, with
-simple-websocket for the websocket transport, the same ping and buffer settings, and the
-Redis manager when several processes share a queue. No Flask, no database, no auth:
+Flask-SocketIO builds), wrapped as WSGI and served by Werkzeug's threaded server (or, with
+``--production``, by gunicorn's thread worker with the same options as Sohoa's production
+server), with simple-websocket for the websocket transport, the same ping and buffer
+settings, and the Redis manager when several processes share a queue. No Flask, no
+database, no auth:
 
 - `join {meeting_id}` puts the connection in `meeting:<id>` and acks `{"ok": true}`;
 - `relay {document_id, page}` emits `page_changed {document_id, page, by}` to that room
   and acks, like Sohoa's `change_page`.
 
-    python -m bench.baseline_relay --port 5055 [--redis redis://127.0.0.1:6379/0]
+    python -m bench.baseline_relay --port 5055 [--redis redis://127.0.0.1:6379/0] [--production]
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -75,7 +78,8 @@ def _health(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iter
 class BaselineServer:
     """The relay in a child process (like LiveServer for Sohoa)."""
 
-    def __init__(self, redis_url: str | None = None):
+    def __init__(self, redis_url: str | None = None, production: bool = False):
+        self.production = production
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.redis_url = redis_url
@@ -86,6 +90,8 @@ class BaselineServer:
         args = [sys.executable, "-m", "bench.baseline_relay", "--port", str(self.port)]
         if self.redis_url:
             args += ["--redis", self.redis_url]
+        if self.production:
+            args.append("--production")
         self.process = subprocess.Popen(
             args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -105,7 +111,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=5055)
     parser.add_argument("--redis", default=None, help="message queue URL (several processes)")
+    parser.add_argument("--production", action="store_true", help="serve with gunicorn")
     args = parser.parse_args()
+    if args.production:
+        from core.server import GunicornServer, server_options  # noqa: PLC0415
+
+        threads = int(os.environ.get("SERVER_THREADS", "500"))
+        options = server_options("127.0.0.1", args.port, threads)
+        GunicornServer(lambda: build_app(args.redis), options).run()  # type: ignore[arg-type,return-value]
+        return
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     run_simple("127.0.0.1", args.port, build_app(args.redis), threaded=True)
 

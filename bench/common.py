@@ -11,6 +11,7 @@ import json
 import math
 import os
 import platform
+import secrets
 import shutil
 import socket
 import subprocess
@@ -87,9 +88,21 @@ def machine() -> str:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (Linux /proc)."""
+    """User + system CPU time a process and its live children (a gunicorn master and its
+    worker) have used so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in task.read_text().split()]
+        except OSError:  # the thread ended meanwhile
+            continue
+    return found
 
 
 def today() -> str:
@@ -172,6 +185,40 @@ def database(kind: str, instance: Path) -> Iterator[str]:
 # -- Sohoa servers ------------------------------------------------------------------------
 
 
+SERVER_KINDS = {
+    "production": "production: gunicorn thread worker, as a city deploys it",
+    "development": "development: Werkzeug's threaded server, as `make run`",
+}
+
+
+def add_server_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server",
+        choices=tuple(SERVER_KINDS),
+        default="production",
+        help="the server software for Sohoa and for the relay baseline: gunicorn (what "
+        "`sohoa serve` runs in production) or Werkzeug's development server",
+    )
+
+
+def server_env(kind: str) -> dict[str, str]:
+    """The environment that makes `sohoa serve` run the chosen server software."""
+    return production_env() if kind == "production" else {}
+
+
+def production_env(threads: int | None = None) -> dict[str, str]:
+    """What makes `sohoa serve` run as in production (gunicorn, a real secret key) on
+    loopback over plain HTTP; ``threads`` sets SERVER_THREADS (default: the product's)."""
+    env = {
+        "SOHOA_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "SESSION_COOKIE_SECURE": "0",
+    }
+    if threads is not None:
+        env["SERVER_THREADS"] = str(threads)
+    return env
+
+
 @dataclass
 class Cluster:
     """One or more `sohoa serve` processes sharing a database (and Redis when several)."""
@@ -202,6 +249,9 @@ def sohoa_cluster(
                 server = LiveServer(instance, db_url, queue)
                 server.env["LOGIN_ATTEMPTS_PER_ADDRESS"] = LOGIN_ATTEMPTS_PER_ADDRESS
                 server.env["HOST"] = "127.0.0.1"
+                # The product's default, not the tests' 1 s (which makes every process
+                # re-check all its connections every second).
+                server.env.pop("SOCKET_AUTH_RECHECK_SECONDS", None)
                 server.env.update(extra_env or {})
                 servers.append(server)
             servers[0].prepare()

@@ -8,7 +8,6 @@ import asyncio
 import multiprocessing as mp
 import os
 import random
-import secrets
 import subprocess
 import sys
 import time
@@ -19,16 +18,11 @@ from typing import Any
 
 import requests
 
-from bench.common import sohoa_cluster, wait_http
+from bench.common import production_env, sohoa_cluster, wait_http
 from tests.support import ROOT, free_port
 
 THREADS = int(os.environ.get("BENCH_THREADS", "32"))
-PRODUCTION_ENV = {
-    "SOHOA_ENV": "production",
-    "SECRET_KEY": secrets.token_hex(32),
-    "SESSION_COOKIE_SECURE": "0",
-    "SERVER_THREADS": str(THREADS),  # the baseline gets the same
-}
+PRODUCTION_ENV = production_env(THREADS)  # the baseline gets the same threads
 
 
 @dataclass

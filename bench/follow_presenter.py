@@ -36,7 +36,9 @@ import socketio
 from bench.baseline_relay import BaselineServer
 from bench.common import (
     NAMESPACE,
+    SERVER_KINDS,
     ClientSpec,
+    add_server_option,
     command_line,
     cpu_seconds,
     create_meeting,
@@ -47,6 +49,7 @@ from bench.common import (
     private_redis,
     record_run,
     recv,
+    server_env,
     sohoa_cluster,
     split,
     summary_ms,
@@ -249,7 +252,8 @@ def _await_page(progress: Any, index: int, page: int, workers: int, deadline: fl
 
 def baseline_setup(stack: ExitStack, args: argparse.Namespace) -> Setup:
     redis_url = stack.enter_context(private_redis()) if args.processes > 1 else None
-    servers = [BaselineServer(redis_url) for _ in range(args.processes)]
+    production = args.server == "production"
+    servers = [BaselineServer(redis_url, production) for _ in range(args.processes)]
     for server in servers:
         stack.callback(server.stop)
         server.start()
@@ -264,7 +268,8 @@ def baseline_setup(stack: ExitStack, args: argparse.Namespace) -> Setup:
 
 
 def sohoa_setup(stack: ExitStack, args: argparse.Namespace) -> Setup:
-    cluster = stack.enter_context(sohoa_cluster(args.processes, args.database))
+    env = server_env(args.server)
+    cluster = stack.enter_context(sohoa_cluster(args.processes, args.database, extra_env=env))
     server = cluster.main
     tokens = create_users(server, "bench.dv", args.followers)
     chair = server.token("chutich")
@@ -317,7 +322,8 @@ def report(args: argparse.Namespace, argv: list[str], base: Result, ours: Result
         f"- {args.turns} counted turns per server (+{args.warmup} warm-up), baseline and Sohoa"
         f" interleaved; a turn every ≥{args.interval * 1000:.0f} ms once all followers had the"
         f" page; {args.client_procs} client processes per server; websocket transport;"
-        " followers split evenly over the server processes, presenter on the first",
+        " followers split evenly over the server processes, presenter on the first;"
+        f" {SERVER_KINDS[args.server]} (the baseline on the same server)",
         "",
         "| server | p50 ms | p90 ms | p99 ms | max ms | last follower per turn p50 / p99 ms "
         "| presenter ack p50 ms | server CPU ms/turn | clients CPU ms/turn | missing "
@@ -343,6 +349,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--join-concurrency", type=int, default=8, help="per client process")
     parser.add_argument("--interval", type=float, default=0.15, help="min seconds per turn")
     parser.add_argument("--turn-timeout", type=float, default=3.0)
+    add_server_option(parser)
     parser.add_argument("--no-readme", action="store_true", help="print only")
     return parser.parse_args(argv)
 

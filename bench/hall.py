@@ -1,6 +1,10 @@
 """A hall of 300 tablets: the join storm, a ballot burst and a reconnect storm.
 
     python -m bench.hall [--devices 300 --client-procs 4 --database sqlite|postgresql]
+        [--server production|development]
+
+Sohoa and the relay run on the same server software: gunicorn's thread worker by default
+(what `sohoa serve` runs in production), or Werkzeug's development server.
 
 1. **Join storm.** Every device connects and joins at the same moment (one thread per
    device, bench.hall_clients): against the bare relay (bench.baseline_relay) first, then
@@ -38,6 +42,7 @@ from bench.baseline_relay import BaselineServer
 from bench.common import (
     NAMESPACE,
     ClientSpec,
+    add_server_option,
     command_line,
     create_meeting,
     create_users,
@@ -45,6 +50,7 @@ from bench.common import (
     open_client,
     record_run,
     recv,
+    server_env,
     sohoa_cluster,
     split,
     summary_ms,
@@ -263,9 +269,11 @@ def reconnect_storm(hall: Hall, chair: Presenter, queue_user: Any) -> dict[str, 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     with ExitStack() as stack:
-        relay = BaselineServer().start()
+        production = args.server == "production"
+        relay = BaselineServer(production=production).start()
         stack.callback(relay.stop)
-        cluster = stack.enter_context(sohoa_cluster(1, args.database))
+        env = server_env(args.server)
+        cluster = stack.enter_context(sohoa_cluster(1, args.database, extra_env=env))
         server = cluster.main
         tokens = create_users(server, "bench.hall", args.devices)
         chair_token = server.token("chutich")
@@ -319,6 +327,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--devices", type=int, default=300)
     parser.add_argument("--client-procs", type=int, default=4)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    add_server_option(parser)
     parser.add_argument("--no-readme", action="store_true", help="print only")
     return parser.parse_args(argv)
 

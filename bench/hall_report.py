@@ -6,7 +6,7 @@ import argparse
 import math
 from typing import Any
 
-from bench.common import summary_ms
+from bench.common import SERVER_KINDS, summary_ms
 
 TARGET_JOIN_RATIO = 2.0
 TARGET_BALLOT_P99_S = 1.5
@@ -135,8 +135,8 @@ def report(
             "",
             f"- date: {when}; machine: {where}; load average at the end: {load} (shared machine)",
             f"- command: `{command}`",
-            f"- one `sohoa serve` process (development server, threading, as the other meeting"
-            f" benches); {args.client_procs} client processes; websocket transport",
+            f"- one `sohoa serve` process ({SERVER_KINDS[args.server]}; the relay on the same"
+            f" server); {args.client_procs} client processes; websocket transport",
             "",
             "| join storm: all connect and join at once | all in s | joins p50 / p99 ms | failed |",
             "| --- | --- | --- | --- |",
