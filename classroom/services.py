@@ -30,6 +30,7 @@ from core.extensions import db
 from core.models import User
 from core.pdf import validate_pdf
 from core.security import org_by_code, user_by_username
+from core.uploads import pdf_stem
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MAX_ROSTER_ROWS = 500
@@ -266,9 +267,7 @@ def add_material(teacher: LessonStanding, data: bytes, filename: str) -> Materia
     config = current_app.config
     info = validate_pdf(data, config["MAX_DOCUMENT_BYTES"], config["MAX_DOCUMENT_PAGES"])
     stored = files.store_bytes(data, "application/pdf")
-    stem = (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    stem = stem[:-4] if stem.lower().endswith(".pdf") else stem
-    title = " ".join("".join(c if c.isprintable() else " " for c in stem).split())
+    title = pdf_stem(filename)
     material = Material(
         title=(title or info.title or "Bài giảng")[:300],
         sha256=stored.sha256,

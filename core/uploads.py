@@ -39,11 +39,28 @@ class Upload:
     content_type: str
 
 
+def printable(text: str) -> str:
+    """Text from a file (its /Title, its name) without NUL, line breaks or other control
+    characters, which no title needs and which the database or a header would refuse;
+    runs of spaces become one."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def base_name(name: str | None) -> str:
+    """The last part of a path sent by a browser (``/`` or ``\\`` separated)."""
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def pdf_stem(name: str | None) -> str:
+    """A PDF's file name as a title: the base name without ``.pdf``, printable."""
+    stem = base_name(name)
+    return printable(stem[:-4] if stem.lower().endswith(".pdf") else stem)
+
+
 def safe_filename(name: str | None, default: str = "tep") -> str:
     """The base name without directories or control characters, at most 200 characters
     (the extension kept)."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    text = " ".join("".join(c if c.isprintable() else " " for c in base).split()).strip(". ")
+    text = printable(base_name(name)).strip(". ")
     if len(text) > MAX_NAME:
         stem, dot, ext = text.rpartition(".")
         text = (stem[: MAX_NAME - len(ext) - 1] + dot + ext) if dot and len(ext) < 10 else text
@@ -86,9 +103,13 @@ def too_large(max_bytes: int) -> DomainError:
     )
 
 
-def read_upload(upload: FileStorage, max_bytes: int, allowed: tuple[str, ...]) -> Upload:
+def read_upload(
+    upload: FileStorage, max_bytes: int, allowed: tuple[str, ...], by_name: bool = True
+) -> Upload:
     """Read one uploaded file (never more than ``max_bytes`` + 1) and check its type
-    against ``allowed`` by content and by name: 413 too big, 415 not allowed, 422 empty."""
+    against ``allowed`` by content and (unless ``by_name`` is false: a phone's gallery may
+    hand over a photo named without an extension) by name: 413 too big, 415 not allowed,
+    422 empty."""
     data = upload.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise too_large(max_bytes)
@@ -96,7 +117,7 @@ def read_upload(upload: FileStorage, max_bytes: int, allowed: tuple[str, ...]) -
         raise DomainError("empty_file", _l("Tệp tải lên không có nội dung."), 422)
     filename = safe_filename(upload.filename)
     kind = sniff(data)
-    if kind not in allowed or not filename.lower().endswith(EXTENSIONS[kind]):
+    if kind not in allowed or (by_name and not filename.lower().endswith(EXTENSIONS[kind])):
         raise _wrong_type(allowed)
     return Upload(data=data, filename=filename, content_type=kind)
 

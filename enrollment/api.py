@@ -16,6 +16,7 @@ from core.api import api_blueprint
 from core.errors import DomainError
 from core.extensions import db
 from core.schemas import body
+from core.uploads import JPEG, PDF, PNG, read_upload
 from enrollment import apply, review, seats, staff, tracking
 from enrollment.models import SupportingFile
 from enrollment.receipt import receipt_pdf
@@ -25,8 +26,6 @@ from enrollment.schemas import ApplicationIn, ConfirmIn, CorrectionIn, ReviewIn
 api = api_blueprint("api_enrollment", __name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 FILE_KINDS = ("birth_certificate", "residence_proof", "other")
-MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"),
-         (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
 @api.get("/enrollment/rounds")
@@ -112,15 +111,6 @@ def confirm(code: str, body: ConfirmIn) -> ResponseReturnValue:
     return jsonify(code=dossier.code, status=dossier.status.value)
 
 
-def _file_type(data: bytes) -> str:
-    for magic, content_type in MAGIC:
-        if data.startswith(magic):
-            return content_type
-    raise DomainError(
-        "invalid_file_type", _l("Chỉ nhận tệp PDF, JPEG hoặc PNG."), 415
-    )
-
-
 @api.post("/enrollment/applications/<code>/files")
 def upload(code: str) -> ResponseReturnValue:
     """A supporting file (multipart ``file``, ``kind``, ``date_of_birth``, ``pin``)."""
@@ -132,10 +122,8 @@ def upload(code: str) -> ResponseReturnValue:
     upload = request.files.get("file")
     if upload is None:
         raise DomainError("missing_file", _l("Chưa chọn tệp để tải lên."), 422)
-    data = upload.stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise DomainError("file_too_large", _l("Tệp vượt quá 5 MB."), 413)
-    stored = files.store_bytes(data, _file_type(data))
+    sent = read_upload(upload, MAX_FILE_BYTES, (PDF, JPEG, PNG), by_name=False)
+    stored = files.store_bytes(sent.data, sent.content_type)
     row = SupportingFile(dossier_id=dossier.id, kind=kind, sha256=stored.sha256,
                          content_type=stored.content_type)
     db.session.add(row)

@@ -11,6 +11,7 @@ from core.extensions import db
 from core.live_document import check_page
 from core.models import User
 from core.pdf import validate_pdf
+from core.uploads import pdf_stem, printable
 from meetings.access import MeetingRight, MeetingStanding, standing_in
 from meetings.models import Document, DocumentComment
 from meetings.services import get_agenda_item, require_not_ended
@@ -122,12 +123,5 @@ def document_title(explicit: str | None, embedded: str | None, filename: str) ->
             and not lowered.endswith((".doc", ".docx", ".pdf"))
         ):
             return text[:300]
-    stem = (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    stem = stem[:-4] if stem.lower().endswith(".pdf") else stem
-    return (printable(stem) or "Tài liệu")[:300]
+    return (pdf_stem(filename) or "Tài liệu")[:300]
 
-
-def printable(text: str) -> str:
-    """Text from a file (its /Title, its name) without NUL, line breaks or other control
-    characters, which no title needs and which the database or a header would refuse."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())

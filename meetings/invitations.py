@@ -8,7 +8,7 @@ or school staff. Before the meeting a participant accepts, or declines with a re
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from core.db import utcnow
 from core.errors import Conflict, DomainError
@@ -28,19 +28,26 @@ def is_official(user: User) -> bool:
     )
 
 
-def officials() -> list[User]:
-    """Active officials for the participant picker, by name (one query)."""
-    query = (
+def _official_users() -> Select[tuple[User]]:
+    """Users holding an official role in a non-school organisation (as ``is_official``)."""
+    return (
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .join(Organization, Organization.id == Membership.organization_id)
-        .where(
-            User.active.is_(True),
-            Organization.kind != OrgKind.SCHOOL,
-            Membership.role.not_in(NOT_OFFICIAL_ROLES),
-        )
-        .order_by(User.full_name)
+        .where(Organization.kind != OrgKind.SCHOOL, Membership.role.not_in(NOT_OFFICIAL_ROLES))
     )
+
+
+def officials() -> list[User]:
+    """Active officials for the participant picker, by name (one query)."""
+    query = _official_users().where(User.active.is_(True)).order_by(User.full_name)
+    return list(db.session.scalars(query).unique())
+
+
+def officials_of(organization_id: int) -> list[User]:
+    """The officials among an organisation's members (one query, whatever its size)."""
+    members = select(Membership.user_id).where(Membership.organization_id == organization_id)
+    query = _official_users().where(User.id.in_(members)).order_by(User.id)
     return list(db.session.scalars(query).unique())
 
 

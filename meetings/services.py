@@ -20,7 +20,7 @@ from core import audit
 from core.db import utcnow
 from core.errors import Conflict, DomainError, Forbidden, NotFound, unknown_organization
 from core.extensions import db
-from core.models import Membership, Organization, User
+from core.models import Organization, User
 from core.schemas import parse
 from core.security import org_by_code, user_by_username
 from meetings import invitations
@@ -76,13 +76,7 @@ def _members_of(codes: list[str]) -> list[User]:
         if org is None:
             raise unknown_organization(code)
         invitations.require_invitable(org)
-        users += [
-            u
-            for u in db.session.scalars(
-                select(User).join(Membership).where(Membership.organization_id == org.id)
-            ).unique()
-            if invitations.is_official(u)
-        ]
+        users += invitations.officials_of(org.id)
     return users
 
 

@@ -14,80 +14,16 @@
  * kept; after each page is drawn the container gets data-document-id, data-page and
  * data-rendered="1" (data-rendered="0" while a new drawing is in progress).
  *
- * Its base styles are in static/css/live-document.css: link it before the page's own
- * stylesheet (which may override them, e.g. through the --ld-* custom properties).
+ * Its elements, default texts and gestures (swipe, arrow keys, redraw on resize) come from
+ * static/js/live-document-chrome.js. Its base styles are in static/css/live-document.css:
+ * link it before the page's own stylesheet (which may override them, e.g. through the
+ * --ld-* custom properties).
  */
 import * as pdfjsLib from '/static/vendor/pdfjs/pdf.min.js';
+import { DEFAULT_STRINGS, bindGestures, buildChrome, el, fmt, ICONS, svgIcon } from './live-document-chrome.js';
 
 const VENDOR = '/static/vendor/pdfjs/';
 pdfjsLib.GlobalWorkerOptions.workerSrc = VENDOR + 'pdf.worker.min.js';
-
-const DEFAULT_STRINGS = {
-  page: 'Trang {page}/{pages}',
-  prev: 'Trang trước',
-  next: 'Trang sau',
-  follow: 'Theo người trình bày',
-  presenterAt: 'Người trình bày đang ở trang {page}',
-  loading: 'Đang tải tài liệu…',
-  loadError: 'Không tải được tài liệu. Kiểm tra kết nối mạng rồi thử lại.',
-  retry: 'Thử lại',
-  noDocument: 'Chưa có tài liệu nào được trình chiếu.',
-  fitWidth: 'Vừa chiều rộng',
-  fitPage: 'Xem cả trang',
-  modePresenting: 'Bạn đang trình bày',
-  modeFollowing: 'Đang theo người trình bày',
-  modeFollowingName: 'Đang theo {name}',
-  modeBrowsing: 'Bạn đang xem riêng',
-  modeOffline: 'Mất kết nối — chưa theo được người trình bày',
-};
-
-const SWIPE_MIN_PX = 50;
-const RESIZE_DEBOUNCE_MS = 150;
-
-function fmt(template, values) {
-  return String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
-}
-
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
-function svgIcon(path) {
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('width', '24');
-  svg.setAttribute('height', '24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('fill', 'none');
-  svg.setAttribute('stroke', 'currentColor');
-  svg.setAttribute('stroke-width', '2');
-  svg.setAttribute('stroke-linecap', 'round');
-  svg.setAttribute('stroke-linejoin', 'round');
-  const p = document.createElementNS(SVG_NS, 'path');
-  p.setAttribute('d', path);
-  svg.append(p);
-  return svg;
-}
-const ICONS = {
-  prev: 'M15 5l-7 7 7 7',
-  next: 'M9 5l7 7-7 7',
-  follow: 'M12 3v3M12 18v3M3 12h3M18 12h3M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8z',
-  fitWidth: 'M3 12h18M7 8l-4 4 4 4M17 8l4 4-4 4',
-  fitPage: 'M8 3H5a2 2 0 0 0-2 2v3M16 3h3a2 2 0 0 1 2 2v3M8 21H5a2 2 0 0 1-2-2v-3M16 21h3a2 2 0 0 0 2-2v-3',
-};
-
-function isEditable(target) {
-  if (!target || !(target instanceof Element)) return false;
-  return Boolean(target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]'));
-}
 
 export class LiveDocument {
   /**
@@ -390,40 +326,7 @@ export class LiveDocument {
   // -- the DOM -------------------------------------------------------------------------
 
   _build() {
-    const s = this.strings;
-    this.container.classList.add('ld');
-    this.container.replaceChildren();
-    this.canvas = el('canvas', { width: 1, height: 1, 'aria-hidden': 'true', class: 'ld-placeholder' });
-    this.sheet = el('div', { class: 'ld-sheet' }, [this.canvas]);
-    this.statusText = el('p', { class: 'ld-status-text' });
-    this.spinner = el('div', { class: 'ld-spinner', 'aria-hidden': 'true' });
-    this.retryButton = el('button', { type: 'button', class: 'btn btn-sm ld-retry', text: s.retry });
-    this.statusBox = el('div', { class: 'ld-status-box' }, [this.spinner, this.statusText, this.retryButton]);
-    this.statusEl = el('div', { class: 'ld-status', role: 'status', hidden: true }, [this.statusBox]);
-    this.stage = el('div', { class: 'ld-stage', tabindex: '-1' }, [this.sheet, this.statusEl]);
-
-    this.followButton = el('button', { type: 'button', class: 'ld-follow', hidden: true });
-    this.followLabel = el('span', { text: s.follow });
-    this.followHint = el('small');
-    this.followButton.append(svgIcon(ICONS.follow), this.followLabel, this.followHint);
-
-    this.prevButton = el('button', { type: 'button', class: 'ld-prev', title: s.prev, 'aria-label': s.prev });
-    this.prevButton.append(svgIcon(ICONS.prev));
-    this.nextButton = el('button', { type: 'button', class: 'ld-next', title: s.next, 'aria-label': s.next });
-    this.nextButton.append(svgIcon(ICONS.next));
-    this.indicator = el('span', { class: 'ld-indicator', 'aria-live': 'polite' });
-    this.modeLabel = el('span', { class: 'ld-mode' });
-    this.fitButton = el('button', { type: 'button', class: 'ld-fit' });
-    this.bar = el('div', { class: 'ld-bar' }, [
-      el('span', { class: 'ld-bar-start' }),
-      el('div', { class: 'ld-nav' }, [
-        this.prevButton,
-        el('div', { class: 'ld-where' }, [this.indicator, this.modeLabel]),
-        this.nextButton,
-      ]),
-      el('span', { class: 'ld-bar-end' }, [this.fitButton]),
-    ]);
-    this.container.append(this.stage, this.followButton, this.bar);
+    Object.assign(this, buildChrome(this.container, this.strings));
   }
 
   _on(target, type, fn, options) {
@@ -439,70 +342,7 @@ export class LiveDocument {
     this._on(this.retryButton, 'click', () => {
       if (this.documentId != null) this._render();
     });
-
-    // swipe left/right to turn pages (one finger, mostly horizontal, not while zoomed in)
-    let start = null;
-    this._on(
-      this.stage,
-      'touchstart',
-      (e) => {
-        start = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY, t: Date.now() } : null;
-      },
-      { passive: true },
-    );
-    this._on(
-      this.stage,
-      'touchend',
-      (e) => {
-        if (!start || e.changedTouches.length !== 1) return;
-        const dx = e.changedTouches[0].clientX - start.x;
-        const dy = e.changedTouches[0].clientY - start.y;
-        const quick = Date.now() - start.t < 800;
-        start = null;
-        const zoomed = window.visualViewport && window.visualViewport.scale > 1.05;
-        if (!quick || zoomed || Math.abs(dx) < SWIPE_MIN_PX || Math.abs(dx) < Math.abs(dy) * 1.8) return;
-        if (dx < 0) this.next();
-        else this.prev();
-      },
-      { passive: true },
-    );
-
-    if (keyboard) {
-      this._on(document, 'keydown', (e) => {
-        if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isEditable(e.target)) return;
-        if (!this.container.isConnected || this.container.offsetParent === null) return;
-        if (e.key === 'ArrowRight' || e.key === 'PageDown') {
-          e.preventDefault();
-          this.next();
-        } else if (e.key === 'ArrowLeft' || e.key === 'PageUp') {
-          e.preventDefault();
-          this.prev();
-        }
-      });
-    }
-
-    // redraw sharp at the new size (rotation, split view, a side panel folding)
-    let timer = null;
-    const redraw = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        if (this.documentId == null || !this._drawn) return;
-        const pad = this._sheetPadding();
-        const w = Math.max(this.stage.clientWidth - pad * 2, 120);
-        const h = Math.max(this.stage.clientHeight - pad * 2, 120);
-        const ratio = window.devicePixelRatio || 1;
-        const d = this._drawn;
-        const changed = Math.abs(d.width - w) > 1 || ratio !== d.ratio || (this.fit === 'page' && Math.abs(d.height - h) > 1);
-        if (changed) this._render();
-      }, RESIZE_DEBOUNCE_MS);
-    };
-    if (window.ResizeObserver) {
-      const observer = new ResizeObserver(redraw);
-      observer.observe(this.stage);
-      this._listeners.push(() => observer.disconnect());
-    }
-    this._on(window, 'resize', redraw);
-    this._on(window, 'orientationchange', redraw);
+    bindGestures(this, keyboard);
   }
 
   _status(kind) {
