@@ -28,7 +28,16 @@ import requests
 import socketio
 
 from bench.baseline_relay import BaselineServer
-from bench.common import command_line, machine, percentile, today, update_readme
+from bench.common import (
+    SERVER_KINDS,
+    add_server_option,
+    command_line,
+    machine,
+    percentile,
+    server_env,
+    today,
+    update_readme,
+)
 from core.sample_pdf import numbered_pdf
 from tests.classroom.devices import SCHOOL, make_students
 from tests.support import LiveServer, disconnect_all
@@ -223,8 +232,8 @@ def _poll(teachers: list[socketio.Client], lessons: list[dict[str, Any]]) -> lis
     return delays
 
 
-def run_relay(lessons: list[dict[str, Any]], seconds: float):
-    relay = BaselineServer().start()
+def run_relay(lessons: list[dict[str, Any]], seconds: float, production: bool = True):
+    relay = BaselineServer(production=production).start()
     recorder, sends, clients = Recorder(), {}, []
     try:
         teachers = []
@@ -266,11 +275,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lessons", type=int, default=2)
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=10)
+    add_server_option(parser)
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
     given = argv if argv is not None else sys.argv[1:]
     tmp = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
     server = LiveServer(tmp / "instance", f"sqlite:///{tmp / 'bench.sqlite'}")
+    server.env.pop("SOCKET_AUTH_RECHECK_SECONDS", None)  # the product's default
+    server.env.update(server_env(args.server))
+    # one teacher account draws in every lesson (a bench shortcut): one device per lesson
+    server.env["SOCKETS_PER_USER"] = str(max(5, args.lessons + 1))
     server.prepare()
     server.start()
     try:
@@ -287,14 +301,15 @@ def main(argv: list[str] | None = None) -> None:
         disconnect_all([c for c in clients if c.connected])
     finally:
         server.stop()
-    (relay, relay_missing), _ = run_relay(lessons, args.seconds)
+    (relay, relay_missing), _ = run_relay(lessons, args.seconds, args.server == "production")
     ms = lambda xs, q: percentile(xs, q) * 1000  # noqa: E731
     lines = [
         f"## Live lessons (classroom) — {today()}",
         "",
         f"`{command_line('bench.classroom', given)}` on {machine()}.",
         f"{args.lessons} concurrent lessons × (1 teacher + {args.students} students), one "
-        f"`sohoa serve` process on SQLite, {args.seconds:.0f} s of drawing per lesson "
+        f"`sohoa serve` process on SQLite ({SERVER_KINDS[args.server]}; the relay on the "
+        f"same server), {args.seconds:.0f} s of drawing per lesson "
         f"(one batch of {POINTS_PER_BATCH} points per 40 ms, a slide turn every 10 batches).",
         "",
         "| stroke → every student | p50 ms | p99 ms | batches | incomplete |",

@@ -137,6 +137,7 @@ async def _client(address: Any, plan: dict[str, Any], phases: dict[str, Any], re
     await _wait(phases["subscribe"])
     for site, source in plan["subscribe"]:
         await sites.subscribe(site, source)
+        await asyncio.sleep(plan["join_gap"])
     results.put(("subscribed", None))
     await _wait(phases["start"])
     before = dict(sites.frames)
@@ -195,6 +196,8 @@ def run(kind: str, name: str, args: argparse.Namespace) -> dict[str, Any]:
     phases = {p: ctx.Event() for p in ("subscribe", "start", "end", "close")}
     results = ctx.Queue()
     plans = scenario_plans(name, args.sites, args.students, args.client_procs)
+    for plan in plans:  # each process's subscriptions spread so that all arrive at that rate
+        plan["join_gap"] = args.join_gap * args.client_procs
     clients = [ctx.Process(target=client, args=(address, plan, phases, results)) for plan in plans]
     for proc in clients:
         proc.start()
@@ -285,6 +288,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--engines", default="hub,stock")
     parser.add_argument("--scenarios", default="conference,class")
+    parser.add_argument(
+        "--join-gap",
+        type=float,
+        default=0.0,
+        help="seconds between two subscriptions arriving at the hub (0: all in one burst)",
+    )
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument(
         "--rss-every", type=float, default=0.0, help="read the server's memory every N s"

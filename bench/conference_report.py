@@ -30,7 +30,12 @@ def write_readme(
         "(the machine is shared).",
         f"Scale: conference {args.sites} sites, class 1 → {args.students}; "
         f"window {args.window:.0f} s after {args.warmup:.0f} s warm-up; "
-        f"sites in {args.client_procs} client processes.",
+        f"sites in {args.client_procs} client processes; subscriptions "
+        + (
+            f"arriving {args.join_gap * 1000:.0f} ms apart."
+            if args.join_gap
+            else "all in one burst."
+        ),
         "",
         "| scenario | engine | server cores | CPU ms per delivered frame | fps min / median "
         "| loss | first frame median / max | no frame | server RSS |",
