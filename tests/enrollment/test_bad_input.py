@@ -122,10 +122,10 @@ def test_unknown_round_is_404(client):
     assert response.status_code in (404, 422)
 
 
-def _upload(client, code, dob, pin, data, kind="birth_certificate"):
+def _upload(client, code, dob, pin, data, kind="birth_certificate", name="giay.pdf"):
     return client.post(
         f"/api/v1/enrollment/applications/{code}/files",
-        data={"file": (io.BytesIO(data), "giay.pdf"), "kind": kind,
+        data={"file": (io.BytesIO(data), name), "kind": kind,
               "date_of_birth": dob, "pin": pin},
         content_type="multipart/form-data",
     )
@@ -142,6 +142,21 @@ def test_files_of_the_wrong_type_or_too_large_are_refused(client, submit):
     big = _upload(client, body["code"], dob, body["pin"], b"%PDF-" + b"0" * (5 * 1024 * 1024))
     assert big.status_code == 413
     assert db.session.query(SupportingFile).count() == 1
+
+
+def test_files_are_judged_by_their_content_not_their_name(client, submit):
+    """A phone's gallery may hand over a photo without an extension: it is still a JPEG.
+    An empty file is refused and nothing is stored."""
+    body = submit().get_json()
+    dob = body["receipt_url"].rsplit("=", 1)[1]
+    photo = _upload(client, body["code"], dob, body["pin"], b"\xff\xd8\xff\xe0 photo",
+                    name="1000012345")
+    assert photo.status_code == 201, photo.get_json()
+    empty = _upload(client, body["code"], dob, body["pin"], b"", name="giay.pdf")
+    assert empty.status_code == 422
+    assert empty.get_json()["error"]["code"] == "empty_file"
+    assert empty.get_json()["error"]["message"]
+    assert [f.content_type for f in db.session.query(SupportingFile)] == ["image/jpeg"]
 
 
 def test_lookup_failures_are_throttled_per_code_not_for_everyone(client, submit, rounds):

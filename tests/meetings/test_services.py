@@ -12,7 +12,7 @@ from core import audit
 from core.extensions import db
 from core.models import Membership
 from core.schemas import parse
-from core.security import org_by_code
+from core.security import create_or_update_user, org_by_code
 from meetings import documents, presence, services
 from meetings.models import Meeting, MeetingStatus, Participant
 from meetings.schemas import AgendaItemPatch, GuestIn, MeetingIn, MeetingPatch
@@ -128,6 +128,17 @@ def test_participants_by_whole_organisation(demo):
     assert names["chutich.phunhuan"] == "delegate"
     assert names["chutich"] == "chair" and names["daibieu"] == "delegate"
     assert "daibieu.tayloc" not in names
+
+
+def test_a_whole_organisation_brings_its_officials_only(demo):
+    """A teacher or a student listed in the ward is not an official: not invited."""
+    for name, role in (("hocsinh.pn", "student"), ("giaovien.pn", "teacher")):
+        create_or_update_user(name, "mat-khau-thu-2026", role, "phu-nhuan", name)
+    db.session.flush()
+    meeting = make_meeting(participants=[], participant_organizations=["phu-nhuan"])
+    names = {p.user.username for p in meeting.participants}
+    assert "daibieu.phunhuan" in names
+    assert not names & {"hocsinh.pn", "giaovien.pn"}
     # each person once, even when named and also a member of a listed organisation
     assert len(names) == len(meeting.participants)
 
