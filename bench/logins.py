@@ -24,10 +24,13 @@ import requests
 from argon2 import PasswordHasher
 
 from bench.common import (
+    SERVER_KINDS,
+    add_server_option,
     command_line,
     create_users,
     machine,
     record_run,
+    server_env,
     sohoa_cluster,
     summary_ms,
     today,
@@ -87,6 +90,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "SOHOA_ARGON2_PROFILE": "default",
         "LOGIN_ATTEMPTS_PER_ADDRESS": BaseConfig.LOGIN_ATTEMPTS_PER_ADDRESS,
     }
+    env.update(server_env(args.server))
     with sohoa_cluster(1, args.database, extra_env=env) as cluster:
         server = cluster.main
         names = sorted(create_users(server, "bench.login", args.devices))
@@ -120,7 +124,7 @@ def report(args: argparse.Namespace, argv: list[str], data: dict[str, Any]) -> s
             "",
             f"- date: {today()}; machine: {machine()}; load average at the end: {load}",
             f"- command: `{command_line('bench.logins', argv)}`",
-            f"- `sohoa serve` (development server, as the other meeting benches), argon2 default"
+            f"- `sohoa serve` ({SERVER_KINDS[args.server]}), argon2 default"
             f" cost, per-address ceiling `{data['limit']}`; every request from 127.0.0.1, each"
             " with its own account",
             f"- argon2 floor: one verify at the default cost takes **{floor_ms:.0f} ms** here"
@@ -141,6 +145,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--devices", type=int, default=300)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--spread", type=float, default=60.0, help="seconds, spread shape")
+    add_server_option(parser)
     parser.add_argument("--no-readme", action="store_true", help="print only")
     return parser.parse_args(argv)
 

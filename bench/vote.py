@@ -27,7 +27,9 @@ import socketio
 
 from bench.common import (
     NAMESPACE,
+    SERVER_KINDS,
     ClientSpec,
+    add_server_option,
     command_line,
     create_meeting,
     create_users,
@@ -36,6 +38,7 @@ from bench.common import (
     open_clients,
     record_run,
     recv,
+    server_env,
     sohoa_cluster,
     split,
     summary_ms,
@@ -159,7 +162,7 @@ class Stages:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
-    with sohoa_cluster(1, args.database) as cluster:
+    with sohoa_cluster(1, args.database, extra_env=server_env(args.server)) as cluster:
         server = cluster.main
         tokens = create_users(server, "bench.bq", args.voters)
         chair_token = server.token("chutich")
@@ -269,7 +272,7 @@ def report(args: argparse.Namespace, argv: list[str], data: dict[str, Any]) -> s
         f"- command: `{command_line('bench.vote', argv)}`",
         f"- {args.voters} voters in {args.client_procs} client processes + the chair; each"
         f" voter sends its ballot (every {TWIN_EVERY}th also a concurrent twin), then once"
-        " more after the answer", "",
+        f" more after the answer; {SERVER_KINDS[args.server]}", "",
         "| round | yes / no / abstain (expected) | eligible | accepted ballots | refused (first: "
         "the ballot; twin: its concurrent copy; repeat: sent after the answer) "
         "| ballot ack p50 / p99 ms | all ballots in s | close ack ms | vote_closed at chair ms "
@@ -310,6 +313,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--voters", type=int, default=300)
     parser.add_argument("--client-procs", type=int, default=4)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    add_server_option(parser)
     parser.add_argument("--no-readme", action="store_true", help="print only")
     return parser.parse_args(argv)
 
