@@ -1,9 +1,12 @@
 """Live lessons: stroke latency against a bare relay, a poll's tally, the lesson pack.
 
-    python -m bench.classroom [--lessons 2] [--students 40] [--seconds 10] [--no-readme]
+    python -m bench.classroom [--lessons 2] [--students 40] [--seconds 10]
+        [--server production|development] [--no-readme]
 
 One `sohoa serve` process (SQLite) runs ``--lessons`` concurrent live lessons of one
-teacher and ``--students`` students each (real python-socketio clients over websocket).
+teacher and ``--students`` students each (real python-socketio clients over websocket; the
+students handle events in their read thread, bench.common.InlineClient, as in the meeting
+benches, for the relay and for Sohoa alike).
 Each teacher draws at 60 points/s, sent as one batch per 40 ms (the page's own rhythm),
 and turns to the next slide every 10 batches. For each batch: the time from sending it to
 its ``stroke_drawn`` reaching the last student of the lesson. The same clients then do the
@@ -30,6 +33,7 @@ import socketio
 from bench.baseline_relay import BaselineServer
 from bench.common import (
     SERVER_KINDS,
+    InlineClient,
     add_server_option,
     command_line,
     machine,
@@ -163,7 +167,7 @@ def run_sohoa(server: LiveServer, lessons: list[dict[str, Any]], seconds: float)
         clients.append(teacher)
 
         def student(item: tuple[str, str], lesson_id: int = lesson["id"]) -> socketio.Client:
-            client = socketio.Client(reconnection=False)
+            client = InlineClient(reconnection=False)
             client.on(
                 "stroke_drawn",
                 lambda d, lid=lesson_id: recorder.hit(lid, d["stroke"].split("-", 1)[1]),
@@ -243,7 +247,7 @@ def run_relay(lessons: list[dict[str, Any]], seconds: float, production: bool = 
             teachers.append(teacher)
 
             def student(_n: int, lesson_id: int = lesson["id"]) -> socketio.Client:
-                client = socketio.Client(reconnection=False)
+                client = InlineClient(reconnection=False)
                 client.on(
                     "page_changed",
                     lambda d, lid=lesson_id: recorder.hit(lid, d["document_id"]),

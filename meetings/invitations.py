@@ -28,7 +28,7 @@ def is_official(user: User) -> bool:
     )
 
 
-def _official_users() -> Select[tuple[User]]:
+def _official_users() -> Select[User]:
     """Users holding an official role in a non-school organisation (as ``is_official``)."""
     return (
         select(User)
