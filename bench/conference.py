@@ -48,30 +48,7 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _heap(request: str, marks: list[Any]) -> Any:
-    """``heap_mark`` keeps a tracemalloc snapshot; ``heap_diff`` names what grew since."""
-    import tracemalloc  # noqa: PLC0415 - only with --heap
-
-    snapshot = tracemalloc.take_snapshot().filter_traces(
-        [tracemalloc.Filter(False, tracemalloc.__file__)]
-    )
-    if request == "heap_mark":
-        marks[:] = [snapshot]
-        return None
-    grown = snapshot.compare_to(marks[0], "traceback")[:12]
-    return [
-        f"{stat.size_diff / 1024:+.0f} KiB in {stat.count_diff:+d} blocks\n    "
-        + "\n    ".join(stat.traceback.format(limit=4))
-        for stat in grown
-    ]
-
-
-def serve(kind: str, ready: Any, heap: bool = False) -> None:
-    marks: list[Any] = []
-    if heap:
-        import tracemalloc  # noqa: PLC0415
-
-        tracemalloc.start(6)
+def serve(kind: str, ready: Any) -> None:
     if kind == "hub":
         from conference.hub import EmbeddedHub  # noqa: PLC0415 - only the engine measured
 
@@ -93,8 +70,6 @@ def serve(kind: str, ready: Any, heap: bool = False) -> None:
             try:
                 if name == "cpu":
                     conn.send((True, (_cpu(), _rss_mb())))
-                elif name in ("heap_mark", "heap_diff"):
-                    conn.send((True, _heap(name, marks)))
                 elif name == "stop":
                     conn.send((True, None))
                     os._exit(0)
@@ -181,7 +156,7 @@ def scenario_plans(name: str, sites: int, students: int, procs: int) -> list[dic
 def run(kind: str, name: str, args: argparse.Namespace) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     ready = ctx.Queue()
-    server = ctx.Process(target=serve, args=(kind, ready, args.heap), daemon=True)
+    server = ctx.Process(target=serve, args=(kind, ready), daemon=True)
     server.start()
     address = ready.get(timeout=60)
     control = Client(address, authkey=AUTHKEY)
@@ -208,16 +183,12 @@ def run(kind: str, name: str, args: argparse.Namespace) -> dict[str, Any]:
     _collect(results, "subscribed", len(clients))
     time.sleep(args.warmup)
     cpu0, _ = ask("cpu")
-    if args.heap:
-        ask("heap_mark")
     phases["start"].set()
     start = time.monotonic()
     samples = _sample_rss(ask, start, args)
     cpu1, rss = ask("cpu")
     samples.append((time.monotonic() - start, rss))
     links = ask("stats")
-    if args.heap:
-        print("\n".join(ask("heap_diff")), flush=True)
     phases["end"].set()
     window = time.monotonic() - start
     reports = _collect(results, "report", len(clients))
@@ -300,9 +271,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--soak", action="store_true", help="report memory over the window (its own section)"
-    )
-    parser.add_argument(
-        "--heap", action="store_true", help="trace the server's allocations; print what grew"
     )
     args = parser.parse_args(argv)
     rows = []
