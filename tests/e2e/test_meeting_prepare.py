@@ -60,6 +60,8 @@ def test_chair_prepares_a_meeting_on_a_tablet(page, tmp_path):
     expect(item).to_have_count(1)
     expect(item).to_contain_text("Tờ trình điều chỉnh dự toán ngân sách")
     expect(item).to_contain_text("Trình bày: Lê Văn Cường · 20 phút")
+    # the page reloaded: its scripts have run once the toast it carried over shows
+    expect(tablet.locator("#sohoa-toasts")).to_contain_text("Đã thêm mục vào chương trình họp.")
 
     # a valid PDF, filed under the item
     good = tmp_path / "to-trinh-du-toan.pdf"
@@ -75,6 +77,7 @@ def test_chair_prepares_a_meeting_on_a_tablet(page, tmp_path):
     expect(document).to_have_count(1)
     expect(document.locator(".m-doc-pages")).to_have_text("3 trang")
     expect(document).to_contain_text("Tờ trình số 12/TTr-UBND về dự toán")
+    expect(tablet.locator("#sohoa-toasts")).to_contain_text("Đã tải lên 1 tài liệu.")
 
     # a text file named .pdf is refused, in Vietnamese, and nothing is stored
     bad = tmp_path / "ghi-chu.pdf"
