@@ -124,4 +124,3 @@ def document_title(explicit: str | None, embedded: str | None, filename: str) ->
         ):
             return text[:300]
     return (pdf_stem(filename) or "Tài liệu")[:300]
-
