@@ -78,8 +78,8 @@ def _health(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iter
 class BaselineServer:
     """The relay in a child process (like LiveServer for Sohoa)."""
 
-    def __init__(self, redis_url: str | None = None, production: bool = False):
-        self.production = production
+    def __init__(self, redis_url: str | None = None, server: str = "development"):
+        self.production = server == "production"  # bench.server_kinds
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.redis_url = redis_url

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -32,16 +30,15 @@ import socketio
 
 from bench.baseline_relay import BaselineServer
 from bench.common import (
-    SERVER_KINDS,
     InlineClient,
-    add_server_option,
     command_line,
     machine,
     percentile,
-    server_env,
+    sohoa_cluster,
     today,
     update_readme,
 )
+from bench.server_kinds import SERVER_KINDS, add_server_option, server_env
 from core.sample_pdf import numbered_pdf
 from tests.classroom.devices import SCHOOL, make_students
 from tests.support import LiveServer, disconnect_all
@@ -236,8 +233,8 @@ def _poll(teachers: list[socketio.Client], lessons: list[dict[str, Any]]) -> lis
     return delays
 
 
-def run_relay(lessons: list[dict[str, Any]], seconds: float, production: bool = True):
-    relay = BaselineServer(production=production).start()
+def run_relay(lessons: list[dict[str, Any]], seconds: float, server: str):
+    relay = BaselineServer(server=server).start()
     recorder, sends, clients = Recorder(), {}, []
     try:
         teachers = []
@@ -283,15 +280,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
     given = argv if argv is not None else sys.argv[1:]
-    tmp = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
-    server = LiveServer(tmp / "instance", f"sqlite:///{tmp / 'bench.sqlite'}")
-    server.env.pop("SOCKET_AUTH_RECHECK_SECONDS", None)  # the product's default
-    server.env.update(server_env(args.server))
     # one teacher account draws in every lesson (a bench shortcut): one device per lesson
-    server.env["SOCKETS_PER_USER"] = str(max(5, args.lessons + 1))
-    server.prepare()
-    server.start()
-    try:
+    env = {**server_env(args.server), "SOCKETS_PER_USER": str(max(5, args.lessons + 1))}
+    with sohoa_cluster(1, "sqlite", extra_env=env) as cluster:
+        server = cluster.main
         lessons = _setup_lessons(server, args.lessons, args.students)
         (sohoa, missing), poll, clients = run_sohoa(server, lessons, args.seconds)
         t0 = time.perf_counter()
@@ -303,9 +295,7 @@ def main(argv: list[str] | None = None) -> None:
         pack_s = time.perf_counter() - t0
         assert pack.status_code == 200, (pack.status_code, pack.text[:500])
         disconnect_all([c for c in clients if c.connected])
-    finally:
-        server.stop()
-    (relay, relay_missing), _ = run_relay(lessons, args.seconds, args.server == "production")
+    (relay, relay_missing), _ = run_relay(lessons, args.seconds, args.server)
     ms = lambda xs, q: percentile(xs, q) * 1000  # noqa: E731
     lines = [
         f"## Live lessons (classroom) — {today()}",

@@ -11,7 +11,6 @@ import json
 import math
 import os
 import platform
-import secrets
 import shutil
 import socket
 import subprocess
@@ -183,40 +182,6 @@ def database(kind: str, instance: Path) -> Iterator[str]:
 
 
 # -- Sohoa servers ------------------------------------------------------------------------
-
-
-SERVER_KINDS = {
-    "production": "production: gunicorn thread worker, as a city deploys it",
-    "development": "development: Werkzeug's threaded server, as `make run`",
-}
-
-
-def add_server_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--server",
-        choices=tuple(SERVER_KINDS),
-        default="production",
-        help="the server software for Sohoa and for the relay baseline: gunicorn (what "
-        "`sohoa serve` runs in production) or Werkzeug's development server",
-    )
-
-
-def server_env(kind: str) -> dict[str, str]:
-    """The environment that makes `sohoa serve` run the chosen server software."""
-    return production_env() if kind == "production" else {}
-
-
-def production_env(threads: int | None = None) -> dict[str, str]:
-    """What makes `sohoa serve` run as in production (gunicorn, a real secret key) on
-    loopback over plain HTTP; ``threads`` sets SERVER_THREADS (default: the product's)."""
-    env = {
-        "SOHOA_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "SESSION_COOKIE_SECURE": "0",
-    }
-    if threads is not None:
-        env["SERVER_THREADS"] = str(threads)
-    return env
 
 
 @dataclass

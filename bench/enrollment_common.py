@@ -18,7 +18,8 @@ from typing import Any
 
 import requests
 
-from bench.common import production_env, sohoa_cluster, wait_http
+from bench.common import sohoa_cluster, wait_http
+from bench.server_kinds import production_env
 from tests.support import ROOT, free_port
 
 THREADS = int(os.environ.get("BENCH_THREADS", "32"))

@@ -36,9 +36,7 @@ import socketio
 from bench.baseline_relay import BaselineServer
 from bench.common import (
     NAMESPACE,
-    SERVER_KINDS,
     ClientSpec,
-    add_server_option,
     command_line,
     cpu_seconds,
     create_meeting,
@@ -49,12 +47,12 @@ from bench.common import (
     private_redis,
     record_run,
     recv,
-    server_env,
     sohoa_cluster,
     split,
     summary_ms,
     today,
 )
+from bench.server_kinds import SERVER_KINDS, add_server_option, server_env
 from core.sample_pdf import numbered_pdf
 
 TARGET_P99_MS = 100.0
@@ -252,8 +250,7 @@ def _await_page(progress: Any, index: int, page: int, workers: int, deadline: fl
 
 def baseline_setup(stack: ExitStack, args: argparse.Namespace) -> Setup:
     redis_url = stack.enter_context(private_redis()) if args.processes > 1 else None
-    production = args.server == "production"
-    servers = [BaselineServer(redis_url, production) for _ in range(args.processes)]
+    servers = [BaselineServer(redis_url, args.server) for _ in range(args.processes)]
     for server in servers:
         stack.callback(server.stop)
         server.start()

@@ -42,7 +42,6 @@ from bench.baseline_relay import BaselineServer
 from bench.common import (
     NAMESPACE,
     ClientSpec,
-    add_server_option,
     command_line,
     create_meeting,
     create_users,
@@ -50,7 +49,6 @@ from bench.common import (
     open_client,
     record_run,
     recv,
-    server_env,
     sohoa_cluster,
     split,
     summary_ms,
@@ -59,6 +57,7 @@ from bench.common import (
 )
 from bench.hall_clients import TWIN_EVERY, choice_of, worker_main
 from bench.hall_report import report
+from bench.server_kinds import add_server_option, server_env
 from core.sample_pdf import numbered_pdf
 from tests.support import ROOT, free_port
 
@@ -269,8 +268,7 @@ def reconnect_storm(hall: Hall, chair: Presenter, queue_user: Any) -> dict[str, 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     with ExitStack() as stack:
-        production = args.server == "production"
-        relay = BaselineServer(production=production).start()
+        relay = BaselineServer(server=args.server).start()
         stack.callback(relay.stop)
         env = server_env(args.server)
         cluster = stack.enter_context(sohoa_cluster(1, args.database, extra_env=env))

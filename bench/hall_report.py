@@ -6,7 +6,8 @@ import argparse
 import math
 from typing import Any
 
-from bench.common import SERVER_KINDS, summary_ms
+from bench.common import summary_ms
+from bench.server_kinds import SERVER_KINDS
 
 TARGET_JOIN_RATIO = 2.0
 TARGET_BALLOT_P99_S = 1.5

@@ -24,17 +24,15 @@ import requests
 from argon2 import PasswordHasher
 
 from bench.common import (
-    SERVER_KINDS,
-    add_server_option,
     command_line,
     create_users,
     machine,
     record_run,
-    server_env,
     sohoa_cluster,
     summary_ms,
     today,
 )
+from bench.server_kinds import SERVER_KINDS, add_server_option, server_env
 from core.config import BaseConfig
 
 PASSWORD = "bench-password-2026"  # what bench.common's make-users gives every account

@@ -27,9 +27,7 @@ import socketio
 
 from bench.common import (
     NAMESPACE,
-    SERVER_KINDS,
     ClientSpec,
-    add_server_option,
     command_line,
     create_meeting,
     create_users,
@@ -38,12 +36,12 @@ from bench.common import (
     open_clients,
     record_run,
     recv,
-    server_env,
     sohoa_cluster,
     split,
     summary_ms,
     today,
 )
+from bench.server_kinds import SERVER_KINDS, add_server_option, server_env
 from core.sample_pdf import numbered_pdf
 
 PATTERN = ("yes",) * 6 + ("no",) * 3 + ("abstain",)
