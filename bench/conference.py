@@ -31,6 +31,8 @@ import time
 from multiprocessing.connection import Client, Listener
 from typing import Any
 
+from bench.heap_probe import heap_reading, rss_mb
+
 AUTHKEY = b"sohoa-bench-conference"
 FPS = 15
 
@@ -41,11 +43,6 @@ FPS = 15
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def serve(kind: str, ready: Any) -> None:
@@ -69,7 +66,9 @@ def serve(kind: str, ready: Any) -> None:
             name, *args = request
             try:
                 if name == "cpu":
-                    conn.send((True, (_cpu(), _rss_mb())))
+                    conn.send((True, (_cpu(), rss_mb())))
+                elif name == "heap":
+                    conn.send((True, heap_reading(*args)))
                 elif name == "stop":
                     conn.send((True, None))
                     os._exit(0)
@@ -187,7 +186,8 @@ def run(kind: str, name: str, args: argparse.Namespace) -> dict[str, Any]:
     start = time.monotonic()
     samples = _sample_rss(ask, start, args)
     cpu1, rss = ask("cpu")
-    samples.append((time.monotonic() - start, rss))
+    last = ask("heap", 40) if args.soak else rss
+    samples.append((time.monotonic() - start, last))
     links = ask("stats")
     phases["end"].set()
     window = time.monotonic() - start
@@ -204,19 +204,21 @@ def run(kind: str, name: str, args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
-def _sample_rss(ask: Any, start: float, args: argparse.Namespace) -> list[tuple[float, float]]:
-    """Sleep through the window, reading the server's resident memory every ``rss_every`` s."""
-    samples: list[tuple[float, float]] = []
+def _sample_rss(ask: Any, start: float, args: argparse.Namespace) -> list[tuple[float, Any]]:
+    """Sleep through the window, reading the server's memory every ``rss_every`` s: its
+    resident size, or with ``--soak`` a whole heap reading (bench.heap_probe)."""
+    samples: list[tuple[float, Any]] = []
     every = args.rss_every or args.window
     while (left := start + args.window - time.monotonic()) > 0:
         time.sleep(min(every, left))
         if start + args.window - time.monotonic() > 1:
-            samples.append((time.monotonic() - start, ask("cpu")[1]))
+            reading = ask("heap", 40) if args.soak else ask("cpu")[1]
+            samples.append((time.monotonic() - start, reading))
     return samples
 
 
 def _collect(results: Any, what: str, count: int) -> list[Any]:
-    got = []
+    got: list[Any] = []
     while len(got) < count:
         kind, value = results.get(timeout=300)
         if kind == what:
@@ -281,7 +283,11 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 name,
                 kind,
-                {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()},
+                {
+                    k: round(v, 3) if isinstance(v, float) else v
+                    for k, v in figures.items()
+                    if k != "rss_samples"
+                },
                 flush=True,
             )
     if not args.no_readme:

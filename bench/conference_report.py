@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from bench.common import update_readme
+from bench.heap_probe import grown_types
 
 TARGETS = {
     "conference": "< 1.4 cores, ≥ 14 fps everywhere, first frame < 2 s",
@@ -85,13 +86,33 @@ def write_soak(
         print(f"not written to bench/README.md: the sites did not keep pace in {starved}")
         return
     for name, kind, f in rows:
-        rss = [mb for _, mb in f["rss_samples"]]
+        readings = [reading for _, reading in f["rss_samples"]]
+        rss = [reading["rss_mb"] for reading in readings]
         lines.append(
             f"| {name} | {kind} | {args.window:.0f} s | {f['fps_min']:.1f} / "
             f"{f['fps_median']:.1f} | {rss[0]:.0f} → {rss[-1]:.0f} MB "
             f"({min(rss):.0f}–{max(rss):.0f}) | {rss[-1] - rss[0]:+.1f} MB |"
         )
-        series = ", ".join(f"{t:.0f} s: {mb:.0f}" for t, mb in f["rss_samples"])
-        lines.append("")
-        lines.append(f"Readings ({name}, MB): {series}.")
+        lines += ["", *_heap_series(name, f["rss_samples"])]
     update_readme("conference-soak", "\n".join(lines))
+
+
+def _heap_series(name: str, samples: list[tuple[float, dict[str, Any]]]) -> list[str]:
+    """Every reading (RSS, malloc in use, Python blocks, objects) and the types that grew
+    between the first and the last."""
+    rows = [
+        f"| {t:.0f} | {r['rss_mb']:.1f} | {r['malloc_mb']:.1f} | {r['py_blocks']} "
+        f"| {r['objects']} |"
+        for t, r in samples
+    ]
+    first, last = samples[0][1], samples[-1][1]
+    grown = ", ".join(grown_types(first["types"], last["types"])) or "none"
+    return [
+        f"Readings ({name}): seconds, RSS MB, malloc in use MB, Python blocks, tracked objects.",
+        "",
+        "| s | RSS MB | malloc MB | Python blocks | objects |",
+        "| --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+        f"Types that grew from the first reading to the last: {grown}.",
+    ]

@@ -1,0 +1,81 @@
+"""What a long-running process holds, cheaply enough to read every minute of a soak.
+
+Resident memory alone cannot tell a leak from the allocator keeping freed pages: this
+also reads what glibc's malloc has handed out and not taken back (mallinfo2: in-use
+chunks plus mmapped blocks, over all arenas), Python's own allocated blocks, and the
+number of objects the garbage collector tracks, with a count by type so that two
+readings show which kinds of object grew.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import os
+import sys
+from collections import Counter
+from typing import Any
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+def _malloc_in_use_mb() -> float:
+    """Bytes malloc has handed out and not been given back (NaN where mallinfo2 is
+    missing: not glibc, or older than 2.33)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        mallinfo2 = libc.mallinfo2
+    except (OSError, AttributeError, TypeError):
+        return float("nan")
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def heap_reading(types: int = 0) -> dict[str, Any]:
+    """RSS, malloc in use (MB), Python blocks, GC-tracked objects and, when ``types``,
+    the counts of that many most numerous types (by type name)."""
+    objects = gc.get_objects()
+    reading: dict[str, Any] = {
+        "rss_mb": rss_mb(),
+        "malloc_mb": _malloc_in_use_mb(),
+        "py_blocks": sys.getallocatedblocks(),
+        "objects": len(objects),
+    }
+    if types:
+        counts = Counter(type(obj).__qualname__ for obj in objects)
+        reading["types"] = dict(counts.most_common(types))
+    del objects
+    return reading
+
+
+def grown_types(first: dict[str, int], last: dict[str, int], top: int = 6) -> list[str]:
+    """The types whose count grew most between two readings, as ``name +N``."""
+    growth = {name: count - first.get(name, 0) for name, count in last.items()}
+    return [
+        f"{name} {delta:+d}"
+        for name, delta in sorted(growth.items(), key=lambda item: -item[1])[:top]
+        if delta > 0
+    ]
