@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from conference.remote import authkey, parse_address, serve
+from core.server import settle_heap
 
 
 @click.command("conference-server")
@@ -21,5 +22,6 @@ def conference_server(listen: str) -> None:
         ice_servers=config["CONFERENCE_ICE_SERVERS"],
         peer_timeout=float(config["CONFERENCE_PEER_TIMEOUT"]),
     )
+    settle_heap()
     click.echo(f"conference server on {listen}")
     serve(hub, parse_address(listen), authkey(config["SECRET_KEY"]))

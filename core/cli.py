@@ -19,7 +19,7 @@ from core.extensions import db, socketio
 from core.models import Organization
 from core.security import create_or_update_user
 from core.seed import print_accounts, seed_demo
-from core.server import serve_production
+from core.server import serve_production, settle_heap
 
 
 def main() -> None:
@@ -128,6 +128,7 @@ def serve_command(host: str, port: int) -> None:
         return
     # socketio.run() is a no-op under the flask CLI unless this marker is cleared.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    settle_heap()
     socketio.run(
         app, host=host, port=port, use_reloader=False, log_output=False,
         allow_unsafe_werkzeug=True,

@@ -9,6 +9,7 @@ state in the process that accepted it, so several processes need sticky sessions
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +33,12 @@ def _uri_too_long_body(app: Flask) -> bytes:
 
 
 class SohoaWorker(ThreadWorker):
-    """gunicorn's thread worker; its 414 for an over-long URL is in Sohoa's JSON shape."""
+    """gunicorn's thread worker; its 414 for an over-long URL is in Sohoa's JSON shape,
+    and the loaded application's objects are kept out of the garbage collector's sight."""
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        settle_heap()
 
     def handle_error(self, req, client, addr, exc) -> None:
         if not isinstance(exc, LimitRequestLine):
@@ -65,6 +71,19 @@ class GunicornServer(BaseApplication):
 
     def load(self) -> Flask:
         return self._load_app()
+
+
+def settle_heap() -> None:
+    """Move every object alive now (the application, its modules, SQLAlchemy's mappers:
+    ~250,000 objects) out of the cyclic collector's generations, for good.
+
+    Called once a server process has loaded the application. Without it every full
+    collection walks them all: a stop-the-world pause of ~240 ms in a serving process here
+    (40 ms with them frozen), which lands in whatever event is being answered. They stay
+    alive as long as the process anyway: freezing them changes what each collection
+    walks, not what is kept."""
+    gc.collect()
+    gc.freeze()
 
 
 def server_options(host: str, port: int, threads: int) -> dict[str, Any]:
