@@ -48,9 +48,18 @@ REPORT_PAGES = [
 ]
 
 
-def _at(day_offset: int, hour: int) -> datetime:
-    day = datetime.now(VN_TZ).date() + timedelta(days=day_offset)
+def _at(day_offset: int, hour: int, now: datetime | None = None) -> datetime:
+    day = (now or datetime.now(VN_TZ)).date() + timedelta(days=day_offset)
     return datetime.combine(day, time(hour, 0), tzinfo=VN_TZ)
+
+
+def working_day_around(now: datetime) -> tuple[datetime, datetime]:
+    """Today 08:00–17:00 (Vietnam time), stretched to cover ``now`` (the moment the demo is
+    seeded): someone trying the product at night still finds the city meeting in
+    progress and its guest invitation valid."""
+    now = now.astimezone(VN_TZ).replace(second=0, microsecond=0)
+    opens, closes = _at(0, 8, now), _at(0, 17, now)
+    return min(opens, now - timedelta(hours=1)), max(closes, now + timedelta(hours=4))
 
 
 def _demo_user(username: str) -> User:
@@ -66,6 +75,7 @@ def _exists(title: str) -> bool:
 
 def _city_meeting() -> None:
     chair = _demo_user("chutich")
+    starts_at, ends_at = working_day_around(datetime.now(VN_TZ))
     meeting = services.create_meeting(
         chair,
         MeetingIn.model_validate(
@@ -73,8 +83,8 @@ def _city_meeting() -> None:
                 "title": CITY_MEETING,
                 "organization": "hue",
                 "kind": "regular",
-                "starts_at": _at(0, 8),
-                "ends_at": _at(0, 17),
+                "starts_at": starts_at,
+                "ends_at": ends_at,
                 "location": "Phòng họp số 1, Trung tâm Hành chính công thành phố",
                 "chair": "chutich",
                 "secretary": "thuky",

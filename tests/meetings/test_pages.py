@@ -323,8 +323,8 @@ def test_tasks_page_lists_open_tasks_with_overdue_ones_marked(client, auth, city
 
 def test_guest_check_in_welcomes_the_guest(client, city):
     guest = city.guests[0]
-    # the demo meeting runs 08:00-17:00 today, its invitation until 19:00: valid whenever
-    # the suite runs (the refusal after expiry has its own test below)
+    # the invitation ends some hours after the demo meeting: make it valid whenever the
+    # suite runs, however long after seeding (the refusal after expiry has its own test)
     guest.expires_at = datetime.now(UTC) + timedelta(hours=1)
     db.session.commit()
     response = client.get(f"/meetings/{city.id}/guest/{guest.token}")
