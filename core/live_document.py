@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from core.db import utcnow
+from core.db import prepared, utcnow
 from core.errors import DomainError, Forbidden
 from core.extensions import Model, db
 from core.models import User
@@ -91,13 +91,16 @@ def turn_page(
     return {"document_id": document_id, "page": page, "by": presenter.username}
 
 
+@prepared
+def _presenter() -> Select[str, str | None]:
+    return select(User.username, User.full_name).where(User.id == bindparam("user_id"))
+
+
 def live_state(host: LiveDocumentHost) -> dict[str, Any]:
     """What a device needs to follow: the document, the page and who presents."""
     presenter = None
     if host.presenter_id:  # two columns, not the user with its memberships (every join)
-        presenter = db.session.execute(
-            select(User.username, User.full_name).where(User.id == host.presenter_id)
-        ).one_or_none()
+        presenter = db.session.execute(_presenter(), {"user_id": host.presenter_id}).one_or_none()
     return {
         "document_id": host.live_document_id,
         "page": host.live_page,

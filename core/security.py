@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -10,7 +11,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from core.db import utcnow
 from core.errors import DomainError
@@ -88,15 +90,21 @@ def token_hash(token: str) -> str:
     return _token_hash(token)
 
 
-def valid_token_row(digest: str | None, *options) -> ApiToken | None:
+def valid_token_row(digest: str | None, *options: LoaderOption) -> ApiToken | None:
     """The unexpired, unrevoked token row with this sha256, of an active user."""
     if not digest:
         return None
-    query = select(ApiToken).where(ApiToken.token_hash == digest)
-    row = db.session.scalar(query.options(*options))
+    row = db.session.scalar(_token_row(options), {"digest": digest})
     if row is None or row.revoked or row.expires_at <= utcnow() or not row.user.active:
         return None
     return row
+
+
+@functools.cache
+def _token_row(options: tuple[LoaderOption, ...]) -> Select[ApiToken]:
+    """``valid_token_row``'s query, built once per set of loader options (core.db.prepared:
+    every socket event runs it)."""
+    return select(ApiToken).where(ApiToken.token_hash == bindparam("digest")).options(*options)
 
 
 def user_for_token(token: str | None) -> User | None:

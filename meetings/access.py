@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import lazyload
-from sqlalchemy.orm.interfaces import LoaderOption
 
 from core.access import Standing
+from core.db import prepared
 from core.errors import Forbidden, NotFound
 from core.extensions import db
 from core.models import Organization, User
@@ -118,20 +118,29 @@ def _may_view(meeting: Meeting, user: User, participant: Participant | None) -> 
     return user.is_admin or bool(user.roles_in(meeting.organization_id))
 
 
-def get_meeting(meeting_id: int, options: Iterable[LoaderOption] = ()) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id, options=list(options))
+def get_meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise meeting_not_found()
     return meeting
 
 
-def participant_of(meeting: Meeting, user: User) -> Participant | None:
+@prepared
+def _light_meeting() -> Select[Meeting]:
+    return select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(*LIGHT)
+
+
+@prepared
+def _participant() -> Select[Participant]:
     # The caller already holds the user: do not join it in again (with its memberships).
-    return db.session.scalar(
-        select(Participant)
-        .where(Participant.meeting_id == meeting.id, Participant.user_id == user.id)
-        .options(lazyload(Participant.user))
+    return select(Participant).options(lazyload(Participant.user)).where(
+        Participant.meeting_id == bindparam("meeting_id"),
+        Participant.user_id == bindparam("user_id"),
     )
+
+
+def participant_of(meeting: Meeting, user: User) -> Participant | None:
+    return db.session.scalar(_participant(), {"meeting_id": meeting.id, "user_id": user.id})
 
 
 def standing_in(meeting: Meeting, user: User) -> MeetingStanding:
@@ -144,7 +153,12 @@ def standing(
 ) -> MeetingStanding:
     """Load the meeting and the caller's standing once, and require ``rights`` (VIEW at
     least: a meeting the caller may not see is a 404)."""
-    meeting = get_meeting(meeting_id, LIGHT if light else ())
+    if light:  # a socket event: the meeting's own columns, with a prepared query
+        meeting = db.session.scalar(_light_meeting(), {"meeting_id": meeting_id})
+        if meeting is None:
+            raise meeting_not_found()
+    else:
+        meeting = get_meeting(meeting_id)
     found = standing_in(meeting, user)
     found.require(MeetingRight.VIEW, *rights)
     return found

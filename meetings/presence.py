@@ -9,9 +9,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, delete, func, select
 
-from core.db import utcnow
+from core.db import prepared, utcnow
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.models import User
@@ -64,7 +64,7 @@ def enter(attendee: MeetingStanding, sid: str) -> int | None:
     if meeting.status == MeetingStatus.IN_PROGRESS and participant.attendance == Attendance.INVITED:
         mark_present(participant, CheckInMethod.JOIN)
     previous = None
-    connection = db.session.get(MeetingConnection, sid)
+    connection = db.session.scalar(_connection(), {"sid": sid})
     if connection is not None and connection.meeting_id != meeting.id:
         previous = connection.meeting_id
         db.session.delete(connection)
@@ -76,40 +76,49 @@ def enter(attendee: MeetingStanding, sid: str) -> int | None:
     return previous
 
 
+@prepared
+def _connection() -> Select[MeetingConnection]:
+    return select(MeetingConnection).where(MeetingConnection.sid == bindparam("sid"))
+
+
+@prepared
+def _forget_connection() -> Any:
+    return (
+        delete(MeetingConnection)
+        .where(MeetingConnection.sid == bindparam("sid"))
+        .returning(MeetingConnection.meeting_id, MeetingConnection.user_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def leave(sid: str) -> tuple[int, int] | None:
-    """A device left; returns (meeting id, user id) of the room it was in."""
-    connection = db.session.get(MeetingConnection, sid)
-    if connection is None:
-        return None
-    where = (connection.meeting_id, connection.user_id)
-    db.session.delete(connection)
-    db.session.flush()
-    return where
+    """A device left; returns (meeting id, user id) of the room it was in (one statement)."""
+    row = db.session.execute(_forget_connection(), {"sid": sid}).first()
+    return (row.meeting_id, row.user_id) if row is not None else None
+
+
+@prepared
+def _present_count() -> Select[int]:
+    return select(func.count()).select_from(Participant).where(
+        Participant.meeting_id == bindparam("meeting_id"),
+        Participant.attendance == Attendance.PRESENT,
+    )
+
+
+@prepared
+def _member_count() -> Select[int]:
+    return select(func.count()).select_from(Participant).where(
+        Participant.meeting_id == bindparam("meeting_id")
+    )
 
 
 def present_count(meeting_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Participant)
-            .where(
-                Participant.meeting_id == meeting_id, Participant.attendance == Attendance.PRESENT
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(_present_count(), {"meeting_id": meeting_id}) or 0
 
 
 def member_count(meeting_id: int) -> int:
     """The whole membership: everyone invited as chair, secretary or delegate."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Participant)
-            .where(Participant.meeting_id == meeting_id)
-        )
-        or 0
-    )
+    return db.session.scalar(_member_count(), {"meeting_id": meeting_id}) or 0
 
 
 def _roster(meeting_id: int, user_ids: Collection[int] | None = None) -> list[Any]:
@@ -151,20 +160,23 @@ def _summary(kind: MeetingKind, total: int, present: int, online: int) -> dict[s
     }
 
 
-def _counts(meeting_id: int, kind: MeetingKind | None = None) -> dict[str, Any]:
-    """``present``, ``total``, ``online`` (people with a device in the room) and the live
-    quorum, in one query."""
+@prepared
+def _counts_query() -> Select[int, int, int]:
     is_present = case((Participant.attendance == Attendance.PRESENT, 1), else_=0)
     online = (
         select(func.count(func.distinct(MeetingConnection.user_id)))
-        .where(MeetingConnection.meeting_id == meeting_id)
+        .where(MeetingConnection.meeting_id == bindparam("meeting_id"))
         .scalar_subquery()
     )
-    row = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(is_present), 0), online).where(
-            Participant.meeting_id == meeting_id
-        )
-    ).one()
+    return select(func.count(), func.coalesce(func.sum(is_present), 0), online).where(
+        Participant.meeting_id == bindparam("meeting_id")
+    )
+
+
+def _counts(meeting_id: int, kind: MeetingKind | None = None) -> dict[str, Any]:
+    """``present``, ``total``, ``online`` (people with a device in the room) and the live
+    quorum, in one query."""
+    row = db.session.execute(_counts_query(), {"meeting_id": meeting_id}).one()
     total, present, connected = (int(value or 0) for value in row)
     if kind is None:
         kind = db.session.scalar(select(Meeting.kind).where(Meeting.id == meeting_id))

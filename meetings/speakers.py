@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
-from core.db import utcnow
+from core.db import prepared, utcnow
 from core.errors import Conflict
 from core.extensions import db
 from meetings.access import MeetingRight, MeetingStanding
@@ -19,14 +19,20 @@ DEFAULT_SPEAKING_SECONDS = 300
 LIVE = (SpeakerStatus.WAITING, SpeakerStatus.SPEAKING)
 
 
-def _speaker_rows(meeting: Meeting) -> list[SpeakerRequest]:
-    return list(
-        db.session.scalars(
-            select(SpeakerRequest)
-            .where(SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status.in_(LIVE))
-            .order_by(SpeakerRequest.requested_at, SpeakerRequest.id)
+@prepared
+def _live_requests() -> Select[SpeakerRequest]:
+    return (
+        select(SpeakerRequest)
+        .where(
+            SpeakerRequest.meeting_id == bindparam("meeting_id"),
+            SpeakerRequest.status.in_(LIVE),
         )
+        .order_by(SpeakerRequest.requested_at, SpeakerRequest.id)
     )
+
+
+def _speaker_rows(meeting: Meeting) -> list[SpeakerRequest]:
+    return list(db.session.scalars(_live_requests(), {"meeting_id": meeting.id}))
 
 
 def speakers(meeting: Meeting) -> dict[str, Any]:

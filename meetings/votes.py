@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select, update
+from sqlalchemy import Select, bindparam, case, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.access import owned_row
-from core.db import utcnow
+from core.db import prepared, utcnow
 from core.errors import Conflict, Forbidden, NotFound
 from core.extensions import db
 from meetings.access import MeetingStanding
@@ -191,24 +191,23 @@ def close_vote(chair: MeetingStanding, vote_id: int) -> dict[str, Any]:
     return result
 
 
-def voted(vote: Vote, user_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(VoteParticipation.id).where(
-                VoteParticipation.vote_id == vote.id, VoteParticipation.user_id == user_id
-            )
-        )
-        is not None
+@prepared
+def _ballot_of() -> Select[int]:
+    return select(VoteParticipation.id).where(
+        VoteParticipation.vote_id == bindparam("vote_id"),
+        VoteParticipation.user_id == bindparam("user_id"),
     )
 
 
-def current_vote(meeting: Meeting) -> Vote | None:
-    """The open vote, or else the most recently closed one (one query): the room state
-    shows the first and, to a device that was away while it closed, the result of the
-    second."""
-    return db.session.scalar(
+def voted(vote: Vote, user_id: int) -> bool:
+    return db.session.scalar(_ballot_of(), {"vote_id": vote.id, "user_id": user_id}) is not None
+
+
+@prepared
+def _current_vote() -> Select[Vote]:
+    return (
         select(Vote)
-        .where(Vote.meeting_id == meeting.id)
+        .where(Vote.meeting_id == bindparam("meeting_id"))
         .order_by(
             case((Vote.status == VoteStatus.OPEN, 0), else_=1),
             Vote.closed_at.desc(),
@@ -216,3 +215,10 @@ def current_vote(meeting: Meeting) -> Vote | None:
         )
         .limit(1)
     )
+
+
+def current_vote(meeting: Meeting) -> Vote | None:
+    """The open vote, or else the most recently closed one (one query): the room state
+    shows the first and, to a device that was away while it closed, the result of the
+    second."""
+    return db.session.scalar(_current_vote(), {"meeting_id": meeting.id})
