@@ -101,17 +101,18 @@ def _heap_series(name: str, samples: list[tuple[float, dict[str, Any]]]) -> list
     """Every reading (RSS, malloc in use, Python blocks, objects) and the types that grew
     between the first and the last."""
     rows = [
-        f"| {t:.0f} | {r['rss_mb']:.1f} | {r['malloc_mb']:.1f} | {r['py_blocks']} "
-        f"| {r['objects']} |"
+        f"| {t:.0f} | {r['rss_mb']:.1f} | {r['malloc_mb']:.1f} | {r.get('malloc_free_mb', 0):.1f} "
+        f"| {r['py_blocks']} | {r['objects']} |"
         for t, r in samples
     ]
     first, last = samples[0][1], samples[-1][1]
     grown = ", ".join(grown_types(first["types"], last["types"])) or "none"
     return [
-        f"Readings ({name}): seconds, RSS MB, malloc in use MB, Python blocks, tracked objects.",
+        f"Readings ({name}): seconds, RSS, malloc in use, malloc holding free, Python blocks, "
+        "tracked objects.",
         "",
-        "| s | RSS MB | malloc MB | Python blocks | objects |",
-        "| --- | --- | --- | --- | --- |",
+        "| s | RSS MB | malloc in use MB | malloc free held MB | Python blocks | objects |",
+        "| --- | --- | --- | --- | --- | --- |",
         *rows,
         "",
         f"Types that grew from the first reading to the last: {grown}.",

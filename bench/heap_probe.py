@@ -36,17 +36,18 @@ class _MallInfo2(ctypes.Structure):
     ]
 
 
-def _malloc_in_use_mb() -> float:
-    """Bytes malloc has handed out and not been given back (NaN where mallinfo2 is
-    missing: not glibc, or older than 2.33)."""
+def _malloc_mb() -> tuple[float, float]:
+    """What malloc has handed out and not been given back, and what it holds free
+    without returning it to the system, in MB (NaN where mallinfo2 is missing: not glibc,
+    or older than 2.33)."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"))
         mallinfo2 = libc.mallinfo2
     except (OSError, AttributeError, TypeError):
-        return float("nan")
+        return float("nan"), float("nan")
     mallinfo2.restype = _MallInfo2
     info = mallinfo2()
-    return (info.uordblks + info.hblkhd) / 2**20
+    return (info.uordblks + info.hblkhd) / 2**20, info.fordblks / 2**20
 
 
 def rss_mb() -> float:
@@ -55,12 +56,14 @@ def rss_mb() -> float:
 
 
 def heap_reading(types: int = 0) -> dict[str, Any]:
-    """RSS, malloc in use (MB), Python blocks, GC-tracked objects and, when ``types``,
+    """RSS, malloc in use and held free (MB), Python blocks, GC-tracked objects and, when ``types``,
     the counts of that many most numerous types (by type name)."""
     objects = gc.get_objects()
+    in_use, held_free = _malloc_mb()
     reading: dict[str, Any] = {
         "rss_mb": rss_mb(),
-        "malloc_mb": _malloc_in_use_mb(),
+        "malloc_mb": in_use,
+        "malloc_free_mb": held_free,
         "py_blocks": sys.getallocatedblocks(),
         "objects": len(objects),
     }
