@@ -7,10 +7,12 @@ import enum
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from classroom.models import ClassMember, Lesson, MemberRole, SchoolClass
 from core.access import Standing
+from core.db import prepared
 from core.errors import Forbidden, NotFound
 from core.extensions import db
 from core.models import Membership, Organization, User
@@ -80,12 +82,31 @@ class LessonStanding(ClassStanding):
         return self.lesson
 
 
-def member_of(school_class: SchoolClass, user: User) -> ClassMember | None:
-    return db.session.scalar(
-        select(ClassMember).where(
-            ClassMember.class_id == school_class.id, ClassMember.user_id == user.id
+@prepared
+def _member() -> Select[ClassMember]:
+    # The caller already holds the user: do not join it in again (with its memberships).
+    return select(ClassMember).options(lazyload(ClassMember.user)).where(
+        ClassMember.class_id == bindparam("class_id"), ClassMember.user_id == bindparam("user_id")
+    )
+
+
+@prepared
+def _lesson_and_class() -> Select[Lesson]:
+    """A lesson with its class's own columns (rights need its school), in one query: not
+    the school and homeroom teacher rows the class joins in for pages."""
+    in_class = joinedload(Lesson.school_class)
+    return (
+        select(Lesson)
+        .where(Lesson.id == bindparam("lesson_id"))
+        .options(
+            in_class.lazyload(SchoolClass.school),
+            in_class.lazyload(SchoolClass.homeroom_teacher),
         )
     )
+
+
+def member_of(school_class: SchoolClass, user: User) -> ClassMember | None:
+    return db.session.scalar(_member(), {"class_id": school_class.id, "user_id": user.id})
 
 
 def class_standing(class_id: int, user: User, *rights: ClassRight) -> ClassStanding:
@@ -100,7 +121,7 @@ def class_standing(class_id: int, user: User, *rights: ClassRight) -> ClassStand
 
 def lesson_standing(lesson_id: int, user: User, *rights: ClassRight) -> LessonStanding:
     """Load the lesson, its class and the caller's standing once (404 when not visible)."""
-    lesson = db.session.get(Lesson, lesson_id)
+    lesson = db.session.scalar(_lesson_and_class(), {"lesson_id": lesson_id})
     if lesson is None:
         raise lesson_not_found()
     school_class = lesson.school_class
