@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from conference.remote import authkey, parse_address, serve
-from core.server import settle_heap
+from core.memory import settle_heap
 
 
 @click.command("conference-server")

@@ -23,12 +23,14 @@ from conference.engine import MediaError
 from conference.linkstats import site_stats
 from conference.recorder import Recorder, wanted
 from conference.relay import Fanout, Outlet
+from core.memory import return_free_memory
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 KINDS = ("video", "audio")
 CALL_TIMEOUT = 20.0
 SWEEP_SECONDS = 1.0
+TRIM_SECONDS = 60.0  # how often freed media buffers' pages go back to the system
 PLI_GAP = 0.25  # seconds between two keyframe requests to one publisher
 
 
@@ -321,10 +323,14 @@ class EmbeddedHub:
         return await site_stats(room) if room else {}
 
     async def _sweep_forever(self) -> None:
+        trimmed = time.monotonic()
         while True:
             await asyncio.sleep(SWEEP_SECONDS)
             try:
                 await self._sweep()
+                if time.monotonic() - trimmed >= TRIM_SECONDS:
+                    trimmed = time.monotonic()
+                    return_free_memory()  # core.memory: RSS would creep with free pages
             except Exception:  # the sweeper must survive anything
                 log.exception("conference hub sweep failed")
 

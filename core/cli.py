@@ -16,10 +16,11 @@ from core.audit import verify_chain
 from core.config import PROJECT_ROOT
 from core.errors import DomainError
 from core.extensions import db, socketio
+from core.memory import settle_heap
 from core.models import Organization
 from core.security import create_or_update_user
 from core.seed import print_accounts, seed_demo
-from core.server import serve_production, settle_heap
+from core.server import serve_production
 
 
 def main() -> None:

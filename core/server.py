@@ -9,7 +9,6 @@ state in the process that accepted it, so several processes need sticky sessions
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +20,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 import core
 from core.errors import error_body, http_message
+from core.memory import settle_heap
 
 # gunicorn refuses request lines over this many bytes (its own maximum) with a 414.
 MAX_REQUEST_LINE = 8190
@@ -71,19 +71,6 @@ class GunicornServer(BaseApplication):
 
     def load(self) -> Flask:
         return self._load_app()
-
-
-def settle_heap() -> None:
-    """Move every object alive now (the application, its modules, SQLAlchemy's mappers:
-    ~250,000 objects) out of the cyclic collector's generations, for good.
-
-    Called once a server process has loaded the application. Without it every full
-    collection walks them all: a stop-the-world pause of ~240 ms in a serving process here
-    (40 ms with them frozen), which lands in whatever event is being answered. They stay
-    alive as long as the process anyway: freezing them changes what each collection
-    walks, not what is kept."""
-    gc.collect()
-    gc.freeze()
 
 
 def server_options(host: str, port: int, threads: int) -> dict[str, Any]:

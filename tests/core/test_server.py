@@ -3,13 +3,11 @@ development server; over-long URLs get a 414 in the JSON shape from both servers
 
 from __future__ import annotations
 
-import gc
 import secrets
 
 import pytest
 import requests
 
-from core.server import settle_heap
 from tests.core.test_socket_auth import NS, PROBE, browser
 from tests.support import LiveServer, disconnect_all
 
@@ -74,14 +72,3 @@ def test_production_uri_too_long_is_json(production_server, path):
 def test_development_server_uri_too_long_is_json(live_server, path):
     uri_too_long(requests.get(live_server.url + path, timeout=10))
 
-
-def test_settle_heap_takes_the_loaded_application_out_of_the_collectors_walk(app):
-    """A full collection walks only what was created after the server loaded the app."""
-    gc.unfreeze()
-    walked_before = len(gc.get_objects())
-    try:
-        settle_heap()
-        assert gc.get_freeze_count() >= walked_before // 2
-        assert len(gc.get_objects()) < walked_before // 10
-    finally:
-        gc.unfreeze()
