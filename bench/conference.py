@@ -32,6 +32,7 @@ from multiprocessing.connection import Client, Listener
 from typing import Any
 
 from bench.heap_probe import heap_reading, rss_mb
+from core.memory import settle_heap
 
 AUTHKEY = b"sohoa-bench-conference"
 FPS = 15
@@ -54,6 +55,7 @@ def serve(kind: str, ready: Any) -> None:
         from bench.conference_stock import StockHub  # noqa: PLC0415
 
         engine = StockHub()
+    settle_heap()  # as `sohoa conference-server` does once loaded (core.memory)
     listener = Listener(("127.0.0.1", 0), authkey=AUTHKEY)
     ready.put(listener.address)
 
