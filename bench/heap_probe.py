@@ -10,12 +10,13 @@ readings show which kinds of object grew.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import os
 import sys
 from collections import Counter
 from typing import Any
+
+from core.memory import libc
 
 
 class _MallInfo2(ctypes.Structure):
@@ -40,10 +41,8 @@ def _malloc_mb() -> tuple[float, float]:
     """What malloc has handed out and not been given back, and what it holds free
     without returning it to the system, in MB (NaN where mallinfo2 is missing: not glibc,
     or older than 2.33)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        mallinfo2 = libc.mallinfo2
-    except (OSError, AttributeError, TypeError):
+    mallinfo2 = getattr(libc(), "mallinfo2", None)
+    if mallinfo2 is None:
         return float("nan"), float("nan")
     mallinfo2.restype = _MallInfo2
     info = mallinfo2()

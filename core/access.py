@@ -18,11 +18,11 @@ A feature declares its rights as an enum and subclasses :class:`Standing`.
 from __future__ import annotations
 
 import enum
-import functools
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, select
 
+from core.db import prepared
 from core.errors import Forbidden, NotFound
 from core.extensions import db
 
@@ -32,16 +32,16 @@ Row = TypeVar("Row")
 def owned_row(model: type[Row], row_id: int, not_found: NotFound, **owner: int) -> Row:
     """The row with this id when it belongs to the owner the handler already checked
     (``meeting_id=…``); a row of another owner is answered like a missing one."""
-    statement = _owned_statement(model, tuple(sorted(owner)))  # type: ignore[arg-type]
+    statement = _owned_statement(model, tuple(sorted(owner)))
     row = db.session.scalar(statement, {"owned_row_id": row_id, **owner})
     if row is None:
         raise not_found
     return row
 
 
-@functools.cache
+@prepared
 def _owned_statement(model: Any, owner_keys: tuple[str, ...]) -> Select[Any]:
-    """``owned_row``'s query, built once per model and owner (see core.db.prepared)."""
+    """``owned_row``'s query, built once per model and owner."""
     conditions = [getattr(model, key) == bindparam(key) for key in owner_keys]
     return select(model).where(model.id == bindparam("owned_row_id"), *conditions)
 

@@ -6,7 +6,7 @@ import enum
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -21,11 +21,13 @@ NAMING = {
 
 
 Built = TypeVar("Built")
+Shape = ParamSpec("Shape")
 
 
-def prepared(build: Callable[[], Built]) -> Callable[[], Built]:
+def prepared(build: Callable[Shape, Built]) -> Callable[Shape, Built]:
     """A query on a hot path (every socket event, every device joining) built once, with
-    ``bindparam`` placeholders for its values, and run with them::
+    ``bindparam`` placeholders for its values, and run with them (a builder that takes
+    arguments, hashable ones, is built once per set of them)::
 
         @prepared
         def _participant() -> Select[Participant]:
@@ -36,7 +38,7 @@ def prepared(build: Callable[[], Built]) -> Callable[[], Built]:
     Building a SQLAlchemy statement costs more than running it: ~250 of the ~350 µs of a
     small ORM query here, ~60 of ~145 µs for ``session.get`` (tests/core/test_db.py
     checks the queries, bench.join_cost the cost per device)."""
-    return functools.cache(build)
+    return cast(Callable[Shape, Built], functools.cache(build))
 
 
 def utcnow() -> datetime:

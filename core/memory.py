@@ -32,10 +32,18 @@ def settle_heap() -> None:
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
+def libc() -> ctypes.CDLL | None:
+    """The C library, to reach glibc's malloc; None where it cannot be loaded."""
     try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    trim = getattr(libc(), "malloc_trim", None)
+    if trim is None:  # not glibc: nothing to hand back this way
         return None
     trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
     return trim

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -14,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from core.db import utcnow
+from core.db import prepared, utcnow
 from core.errors import DomainError
 from core.extensions import db
 from core.models import ApiToken, Membership, Organization, Role, User
@@ -100,10 +99,10 @@ def valid_token_row(digest: str | None, *options: LoaderOption) -> ApiToken | No
     return row
 
 
-@functools.cache
+@prepared
 def _token_row(options: tuple[LoaderOption, ...]) -> Select[ApiToken]:
-    """``valid_token_row``'s query, built once per set of loader options (core.db.prepared:
-    every socket event runs it)."""
+    """``valid_token_row``'s query, built once per set of loader options (every socket
+    event runs it)."""
     return select(ApiToken).where(ApiToken.token_hash == bindparam("digest")).options(*options)
 
 

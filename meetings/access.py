@@ -118,8 +118,13 @@ def _may_view(meeting: Meeting, user: User, participant: Participant | None) -> 
     return user.is_admin or bool(user.roles_in(meeting.organization_id))
 
 
-def get_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+def get_meeting(meeting_id: int, light: bool = False) -> Meeting:
+    """The meeting, for a page (with its organisation, chair and secretary) or, ``light``,
+    for a socket event (its own columns, with a prepared query)."""
+    if light:
+        meeting = db.session.scalar(_light_meeting(), {"meeting_id": meeting_id})
+    else:
+        meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise meeting_not_found()
     return meeting
@@ -153,12 +158,7 @@ def standing(
 ) -> MeetingStanding:
     """Load the meeting and the caller's standing once, and require ``rights`` (VIEW at
     least: a meeting the caller may not see is a 404)."""
-    if light:  # a socket event: the meeting's own columns, with a prepared query
-        meeting = db.session.scalar(_light_meeting(), {"meeting_id": meeting_id})
-        if meeting is None:
-            raise meeting_not_found()
-    else:
-        meeting = get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id, light)
     found = standing_in(meeting, user)
     found.require(MeetingRight.VIEW, *rights)
     return found
