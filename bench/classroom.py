@@ -1,12 +1,13 @@
 """Live lessons: stroke latency against a bare relay, a poll's tally, the lesson pack.
 
     python -m bench.classroom [--lessons 2] [--students 40] [--seconds 10]
-        [--server production|development] [--no-readme]
+        [--server production|development] [--client-procs 1] [--no-readme]
 
 One `sohoa serve` process (SQLite) runs ``--lessons`` concurrent live lessons of one
-teacher and ``--students`` students each (real python-socketio clients over websocket; the
-students handle events in their read thread, bench.common.InlineClient, as in the meeting
-benches, for the relay and for Sohoa alike).
+teacher and ``--students`` students each, over websocket. Teachers are python-socketio
+clients; students are light asyncio Socket.IO clients in ``--client-procs`` processes of
+their own (bench.light_clients), for the relay and for Sohoa alike: four hundred threaded
+python-socketio clients spent more CPU than the server they measured.
 Each teacher draws at 60 points/s, sent as one batch per 40 ms (the page's own rhythm),
 and turns to the next slide every 10 batches. For each batch: the time from sending it to
 its ``stroke_drawn`` reaching the last student of the lesson. The same clients then do the
@@ -22,7 +23,6 @@ import argparse
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
@@ -30,7 +30,6 @@ import socketio
 
 from bench.baseline_relay import BaselineServer
 from bench.common import (
-    InlineClient,
     command_line,
     machine,
     percentile,
@@ -38,6 +37,7 @@ from bench.common import (
     today,
     update_readme,
 )
+from bench.light_clients import LightCrowd, Listen, Member
 from bench.server_kinds import SERVER_KINDS, add_server_option, server_env
 from core.sample_pdf import numbered_pdf
 from tests.classroom.devices import SCHOOL, make_students
@@ -47,19 +47,6 @@ NS = "/classroom"
 BATCH_S = 0.04
 POINTS_PER_BATCH = 3  # 75 points/s at one batch per 40 ms (≥ 60 points/s)
 PAGES = 30
-
-
-class Recorder:
-    """Arrival times of (lesson, key) at each student."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.arrivals: dict[tuple[int, str], list[float]] = {}
-
-    def hit(self, lesson: int, key: str) -> None:
-        now = time.perf_counter()
-        with self.lock:
-            self.arrivals.setdefault((lesson, key), []).append(now)
 
 
 def _client(url: str, token: str | None, namespace: str) -> socketio.Client:
@@ -142,66 +129,67 @@ def _draw(
             time.sleep(delay)
 
 
-def _latencies(sends: dict, recorder: Recorder, students: int) -> tuple[list[float], int]:
+def _latencies(sends: dict, crowd: LightCrowd, students: int) -> tuple[list[float], int]:
     time.sleep(2)
+    arrivals = crowd.collect()
     values, missing = [], 0
     for key, sent in sends.items():
-        got = recorder.arrivals.get(key, [])
-        if len(got) < students:
+        count, last = arrivals.get(key, (0, 0.0))
+        if count < students:
             missing += 1
             continue
-        values.append(max(got) - sent)
+        values.append(last - sent)
     return values, missing
 
 
-def run_sohoa(server: LiveServer, lessons: list[dict[str, Any]], seconds: float):
-    recorder, sends, clients = Recorder(), {}, []
-    teachers = []
-    for lesson in lessons:
-        teacher = _client(server.url, teacher_token(server), NS)
-        assert teacher.call("join", {"lesson_id": lesson["id"]}, namespace=NS, timeout=30)["ok"]
-        teachers.append(teacher)
-        clients.append(teacher)
+def _students(crowd: LightCrowd, members: list[Member]) -> None:
+    joined = crowd.add(members)
+    assert joined == len(members), (joined, len(members))
 
-        def student(item: tuple[str, str], lesson_id: int = lesson["id"]) -> socketio.Client:
-            client = InlineClient(reconnection=False)
-            client.on(
-                "stroke_drawn",
-                lambda d, lid=lesson_id: recorder.hit(lid, d["stroke"].split("-", 1)[1]),
-                namespace=NS,
-            )
-            client.connect(
-                server.url,
-                namespaces=[NS],
-                auth={"token": item[1]},
-                transports=["websocket"],
-                wait_timeout=30,
-            )
-            ack = client.call("join", {"lesson_id": lesson_id}, namespace=NS, timeout=60)
-            assert ack["ok"], ack
-            return client
 
-        with ThreadPoolExecutor(8) as pool:
-            lesson["clients"] = list(pool.map(student, lesson["roster"].items()))
-        clients += lesson["clients"]
+def _draw_all(teachers: list[socketio.Client], lessons: list[dict], seconds: float, sohoa: bool):
+    sends: dict[tuple[int, str], float] = {}
     threads = [
-        threading.Thread(target=_draw, args=(t, lesson, seconds, sends, True))
+        threading.Thread(target=_draw, args=(t, lesson, seconds, sends, sohoa))
         for t, lesson in zip(teachers, lessons, strict=True)
     ]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    latencies = _latencies(sends, recorder, len(lessons[0]["roster"]))
-    poll = _poll(teachers, lessons)
-    return latencies, poll, clients
+    return sends
 
 
-def _poll(teachers: list[socketio.Client], lessons: list[dict[str, Any]]) -> list[float]:
+def run_sohoa(server: LiveServer, lessons: list[dict[str, Any]], seconds: float, procs: int):
+    crowd = LightCrowd(Listen("stroke_drawn", "stroke", after_dash=True), procs)
+    teachers = []
+    try:
+        for lesson in lessons:
+            teacher = _client(server.url, teacher_token(server), NS)
+            assert teacher.call("join", {"lesson_id": lesson["id"]}, namespace=NS, timeout=30)["ok"]
+            teachers.append(teacher)
+            join = ("join", {"lesson_id": lesson["id"]})
+            _students(
+                crowd,
+                [
+                    Member(server.url, NS, lesson["id"], {"token": token}, join)
+                    for token in lesson["roster"].values()
+                ],
+            )
+        sends = _draw_all(teachers, lessons, seconds, True)
+        latencies = _latencies(sends, crowd, len(lessons[0]["roster"]))
+        poll = _poll(teachers, lessons, crowd)
+        return latencies, poll
+    finally:
+        crowd.close()
+        disconnect_all([t for t in teachers if t.connected])
+
+
+def _poll(teachers: list[socketio.Client], lessons: list[dict[str, Any]], crowd: LightCrowd):
     """Every student answers at once; seconds from the last ack to the full tally."""
     delays = []
     for teacher, lesson in zip(teachers, lessons, strict=True):
         done = threading.Event()
         seen: dict[str, float] = {}
-        total = len(lesson["clients"])
+        total = len(lesson["roster"])
 
         def results(d: dict[str, Any], total: int = total, done=done, seen=seen) -> None:
             if d["answered"] >= total and not done.is_set():
@@ -215,59 +203,32 @@ def _poll(teachers: list[socketio.Client], lessons: list[dict[str, Any]]) -> lis
             namespace=NS,
             timeout=30,
         )
-        acks: list[float] = []
-
-        def answer(
-            client: socketio.Client, poll_id: int = poll["poll_id"], acks: list[float] = acks
-        ) -> None:
-            ack = client.call(
-                "answer_poll", {"poll_id": poll_id, "answer": [0]}, namespace=NS, timeout=60
-            )
-            assert ack["ok"], ack
-            acks.append(time.perf_counter())
-
-        with ThreadPoolExecutor(16) as pool:
-            list(pool.map(answer, lesson["clients"]))
+        answer = {"poll_id": poll["poll_id"], "answer": [0]}
+        acks = crowd.call_all(lesson["id"], "answer_poll", answer)
         done.wait(20)
         delays.append(seen["at"] - max(acks) if "at" in seen else float("nan"))
     return delays
 
 
-def run_relay(lessons: list[dict[str, Any]], seconds: float, server: str):
+def run_relay(lessons: list[dict[str, Any]], seconds: float, server: str, procs: int):
     relay = BaselineServer(server=server).start()
-    recorder, sends, clients = Recorder(), {}, []
+    crowd = LightCrowd(Listen("page_changed", "document_id"), procs)
+    teachers = []
     try:
-        teachers = []
         for lesson in lessons:
             teacher = _client(relay.url, None, "/meetings")
             teacher.call("join", {"meeting_id": lesson["id"]}, namespace="/meetings")
             teachers.append(teacher)
-
-            def student(_n: int, lesson_id: int = lesson["id"]) -> socketio.Client:
-                client = InlineClient(reconnection=False)
-                client.on(
-                    "page_changed",
-                    lambda d, lid=lesson_id: recorder.hit(lid, d["document_id"]),
-                    namespace="/meetings",
-                )
-                client.connect(
-                    relay.url, namespaces=["/meetings"], transports=["websocket"], wait_timeout=30
-                )
-                client.call("join", {"meeting_id": lesson_id}, namespace="/meetings")
-                return client
-
-            with ThreadPoolExecutor(8) as pool:
-                clients += list(pool.map(student, range(len(lesson["roster"]))))
-        clients += teachers
-        threads = [
-            threading.Thread(target=_draw, args=(t, lesson, seconds, sends, False))
-            for t, lesson in zip(teachers, lessons, strict=True)
-        ]
-        [t.start() for t in threads]
-        [t.join() for t in threads]
-        return _latencies(sends, recorder, len(lessons[0]["roster"])), clients
+            join = ("join", {"meeting_id": lesson["id"]})
+            _students(
+                crowd,
+                [Member(relay.url, "/meetings", lesson["id"], None, join)] * len(lesson["roster"]),
+            )
+        sends = _draw_all(teachers, lessons, seconds, False)
+        return _latencies(sends, crowd, len(lessons[0]["roster"]))
     finally:
-        disconnect_all([c for c in clients if c.connected])
+        crowd.close()
+        disconnect_all([t for t in teachers if t.connected])
         relay.stop()
 
 
@@ -277,6 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=10)
     add_server_option(parser)
+    parser.add_argument("--client-procs", type=int, default=1, help="processes of students")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
     given = argv if argv is not None else sys.argv[1:]
@@ -285,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     with sohoa_cluster(1, "sqlite", extra_env=env) as cluster:
         server = cluster.main
         lessons = _setup_lessons(server, args.lessons, args.students)
-        (sohoa, missing), poll, clients = run_sohoa(server, lessons, args.seconds)
+        (sohoa, missing), poll = run_sohoa(server, lessons, args.seconds, args.client_procs)
         t0 = time.perf_counter()
         pack = requests.get(
             f"{server.url}/api/v1/lessons/{lessons[0]['id']}/pack.pdf",
@@ -294,8 +256,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         pack_s = time.perf_counter() - t0
         assert pack.status_code == 200, (pack.status_code, pack.text[:500])
-        disconnect_all([c for c in clients if c.connected])
-    (relay, relay_missing), _ = run_relay(lessons, args.seconds, args.server)
+    (relay, relay_missing) = run_relay(lessons, args.seconds, args.server, args.client_procs)
     ms = lambda xs, q: percentile(xs, q) * 1000  # noqa: E731
     lines = [
         f"## Live lessons (classroom) — {today()}",
