@@ -59,6 +59,8 @@ def build_app(redis_url: str | None = None) -> socketio.WSGIApp:
     @sio.on("relay", namespace=NAMESPACE)
     def relay(sid: str, data: dict[str, Any]) -> dict[str, Any]:
         payload = {"document_id": data.get("document_id"), "page": data.get("page"), "by": sid}
+        if "points" in data:  # a whiteboard batch (bench.classroom): relayed as it came
+            payload["points"] = data["points"]
         sio.emit("page_changed", payload, to=rooms[sid], namespace=NAMESPACE)
         return {"ok": True, **payload}
 

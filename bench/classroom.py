@@ -9,9 +9,11 @@ clients; students are light asyncio Socket.IO clients in ``--client-procs`` proc
 their own (bench.light_clients), for the relay and for Sohoa alike: four hundred threaded
 python-socketio clients spent more CPU than the server they measured.
 Each teacher draws at 60 points/s, sent as one batch per 40 ms (the page's own rhythm),
-and turns to the next slide every 10 batches. For each batch: the time from sending it to
-its ``stroke_drawn`` reaching the last student of the lesson. The same clients then do the
-same against bench.baseline_relay (no Flask, no database, no auth). Then every student
+and turns to the next slide every ``--turn-every`` batches (10); the relay gets the same
+messages: the same points, and a relayed message for each slide turn. For each batch: the
+time from sending it to its ``stroke_drawn`` reaching the last student of the lesson. The
+same clients then do the same against bench.baseline_relay (no Flask, no database, no
+auth). Then every student
 answers a poll at once: the time from the last answer's ack to the teacher's
 ``poll_results`` counting every answer. Last, the lesson pack of the 30-page deck with
 the strokes drawn on it is rendered over HTTP.
@@ -31,6 +33,7 @@ import socketio
 from bench.baseline_relay import BaselineServer
 from bench.common import (
     command_line,
+    cpu_seconds,
     machine,
     percentile,
     sohoa_cluster,
@@ -98,35 +101,59 @@ def _setup_lessons(server: LiveServer, count: int, students: int) -> list[dict[s
     return lessons
 
 
-def _draw(
-    teacher: socketio.Client, lesson: dict[str, Any], seconds: float, sends: dict, sohoa: bool
-) -> None:
+def _draw(teacher: socketio.Client, lesson: dict[str, Any], seconds: float, sends: dict,
+          sohoa: bool, turn_every: int) -> None:
+    """One teacher's drawing; the relay gets the same messages (points and slide turns)."""
     batches = int(seconds / BATCH_S)
     page = 1
     start = time.perf_counter()
     for i in range(batches):
-        if sohoa and i and i % 10 == 0 and page < PAGES:
+        if i and i % turn_every == 0 and page < PAGES:
             page += 1
-            teacher.call(
-                "change_page",
-                {"document_id": lesson["doc"], "page": page},
-                namespace=NS,
-                timeout=30,
-            )
+            if sohoa:
+                turn = {"document_id": lesson["doc"], "page": page}
+                teacher.call("change_page", turn, namespace=NS, timeout=30)
+            else:
+                turn = {"document_id": f"turn{i}", "page": lesson["id"]}
+                teacher.call("relay", turn, namespace="/meetings", timeout=30)
         key = f"k{i}"
         points = [[0.1 + (i % 50) / 100, 0.1 + j / 100] for j in range(POINTS_PER_BATCH)]
         sends[(lesson["id"], key)] = time.perf_counter()
         if sohoa:
-            teacher.emit(
-                "draw_stroke",
-                {"stroke": key, "document_id": lesson["doc"], "page": page, "points": points},
-                namespace=NS,
-            )
+            stroke = {"stroke": key, "document_id": lesson["doc"], "page": page, "points": points}
+            teacher.emit("draw_stroke", stroke, namespace=NS)
         else:
-            teacher.emit("relay", {"document_id": key, "page": lesson["id"]}, namespace="/meetings")
+            relayed = {"document_id": key, "page": lesson["id"], "points": points}
+            teacher.emit("relay", relayed, namespace="/meetings")
         delay = start + (i + 1) * BATCH_S - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
+
+
+COST_BATCHES = 200
+
+
+def _batch_cost(pid: int, teacher: socketio.Client, lesson: dict[str, Any], sohoa: bool) -> float:
+    """Server CPU (ms) per batch, one batch after another to one lesson (its broadcast to
+    the students included), less what the server spends idle over the same time (pings,
+    timers): the overhead without the queueing of a saturated machine."""
+    points = [[0.5, 0.1 + j / 100] for j in range(POINTS_PER_BATCH)]
+    idle_start = cpu_seconds(pid)
+    time.sleep(COST_BATCHES * 0.04)
+    idle = cpu_seconds(pid) - idle_start
+    started, before = time.perf_counter(), cpu_seconds(pid)
+    for i in range(COST_BATCHES):
+        if sohoa:
+            stroke = {"stroke": f"c{i}", "document_id": lesson["doc"], "page": 1, "points": points}
+            ack = teacher.call("draw_stroke", stroke, namespace=NS, timeout=30)
+        else:
+            relayed = {"document_id": f"c{i}", "page": lesson["id"], "points": points}
+            ack = teacher.call("relay", relayed, namespace="/meetings", timeout=30)
+        assert ack["ok"], ack
+        time.sleep(max(0.0, started + (i + 1) * 0.04 - time.perf_counter()))  # 25 a second
+    used = cpu_seconds(pid) - before
+    idle *= (time.perf_counter() - started) / (COST_BATCHES * 0.04)
+    return (used - idle) * 1000 / COST_BATCHES
 
 
 def _latencies(sends: dict, crowd: LightCrowd, students: int) -> tuple[list[float], int]:
@@ -147,19 +174,23 @@ def _students(crowd: LightCrowd, members: list[Member]) -> None:
     assert joined == len(members), (joined, len(members))
 
 
-def _draw_all(teachers: list[socketio.Client], lessons: list[dict], seconds: float, sohoa: bool):
+def _draw_all(teachers: list[socketio.Client], lessons: list[dict], args: Any, sohoa: bool):
     sends: dict[tuple[int, str], float] = {}
     threads = [
-        threading.Thread(target=_draw, args=(t, lesson, seconds, sends, sohoa))
+        threading.Thread(
+            target=_draw, args=(t, lesson, args.seconds, sends, sohoa, args.turn_every)
+        )
         for t, lesson in zip(teachers, lessons, strict=True)
     ]
-    [t.start() for t in threads]
-    [t.join() for t in threads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return sends
 
 
-def run_sohoa(server: LiveServer, lessons: list[dict[str, Any]], seconds: float, procs: int):
-    crowd = LightCrowd(Listen("stroke_drawn", "stroke", after_dash=True), procs)
+def run_sohoa(server: LiveServer, lessons: list[dict[str, Any]], args: Any):
+    crowd = LightCrowd(Listen("stroke_drawn", "stroke", after_dash=True), args.client_procs)
     teachers = []
     try:
         for lesson in lessons:
@@ -174,10 +205,12 @@ def run_sohoa(server: LiveServer, lessons: list[dict[str, Any]], seconds: float,
                     for token in lesson["roster"].values()
                 ],
             )
-        sends = _draw_all(teachers, lessons, seconds, True)
+        assert server.process is not None
+        cost = _batch_cost(server.process.pid, teachers[0], lessons[0], True)
+        sends = _draw_all(teachers, lessons, args, True)
         latencies = _latencies(sends, crowd, len(lessons[0]["roster"]))
         poll = _poll(teachers, lessons, crowd)
-        return latencies, poll
+        return latencies, poll, cost
     finally:
         crowd.close()
         disconnect_all([t for t in teachers if t.connected])
@@ -210,9 +243,9 @@ def _poll(teachers: list[socketio.Client], lessons: list[dict[str, Any]], crowd:
     return delays
 
 
-def run_relay(lessons: list[dict[str, Any]], seconds: float, server: str, procs: int):
-    relay = BaselineServer(server=server).start()
-    crowd = LightCrowd(Listen("page_changed", "document_id"), procs)
+def run_relay(lessons: list[dict[str, Any]], args: Any):
+    relay = BaselineServer(server=args.server).start()
+    crowd = LightCrowd(Listen("page_changed", "document_id"), args.client_procs)
     teachers = []
     try:
         for lesson in lessons:
@@ -224,8 +257,10 @@ def run_relay(lessons: list[dict[str, Any]], seconds: float, server: str, procs:
                 crowd,
                 [Member(relay.url, "/meetings", lesson["id"], None, join)] * len(lesson["roster"]),
             )
-        sends = _draw_all(teachers, lessons, seconds, False)
-        return _latencies(sends, crowd, len(lessons[0]["roster"]))
+        assert relay.process is not None
+        cost = _batch_cost(relay.process.pid, teachers[0], lessons[0], False)
+        sends = _draw_all(teachers, lessons, args, False)
+        return _latencies(sends, crowd, len(lessons[0]["roster"])), cost
     finally:
         crowd.close()
         disconnect_all([t for t in teachers if t.connected])
@@ -238,6 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=10)
     add_server_option(parser)
+    parser.add_argument("--turn-every", type=int, default=10, help="batches between slides")
     parser.add_argument("--client-procs", type=int, default=1, help="processes of students")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
@@ -247,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
     with sohoa_cluster(1, "sqlite", extra_env=env) as cluster:
         server = cluster.main
         lessons = _setup_lessons(server, args.lessons, args.students)
-        (sohoa, missing), poll = run_sohoa(server, lessons, args.seconds, args.client_procs)
+        (sohoa, missing), poll, sohoa_cost = run_sohoa(server, lessons, args)
         t0 = time.perf_counter()
         pack = requests.get(
             f"{server.url}/api/v1/lessons/{lessons[0]['id']}/pack.pdf",
@@ -256,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         pack_s = time.perf_counter() - t0
         assert pack.status_code == 200, (pack.status_code, pack.text[:500])
-    (relay, relay_missing) = run_relay(lessons, args.seconds, args.server, args.client_procs)
+    (relay, relay_missing), relay_cost = run_relay(lessons, args)
     ms = lambda xs, q: percentile(xs, q) * 1000  # noqa: E731
     lines = [
         f"## Live lessons (classroom) — {today()}",
@@ -265,7 +301,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.lessons} concurrent lessons × (1 teacher + {args.students} students), one "
         f"`sohoa serve` process on SQLite ({SERVER_KINDS[args.server]}; the relay on the "
         f"same server), {args.seconds:.0f} s of drawing per lesson "
-        f"(one batch of {POINTS_PER_BATCH} points per 40 ms, a slide turn every 10 batches).",
+        f"(one batch of {POINTS_PER_BATCH} points per 40 ms, a slide turn every "
+        f"{args.turn_every} batches).",
         "",
         "| stroke → every student | p50 ms | p99 ms | batches | incomplete |",
         "| --- | --- | --- | --- | --- |",
@@ -275,6 +312,11 @@ def main(argv: list[str] | None = None) -> None:
         f"| {relay_missing} |",
         f"| ratio | {percentile(sohoa, 50) / percentile(relay, 50):.2f}× | "
         f"{percentile(sohoa, 99) / percentile(relay, 99):.2f}× | | |",
+        "",
+        f"Server CPU per batch, one after another to a lesson of {args.students} (its "
+        f"broadcast included, {COST_BATCHES} batches at 25 a second, less the idle server's "
+        f"CPU over as long): Sohoa {sohoa_cost:.2f} ms, relay "
+        f"{relay_cost:.2f} ms, {sohoa_cost / relay_cost:.2f}×.",
         "",
         f"Poll: {args.students} answers at once per lesson; last answer → full tally at the "
         f"teacher: " + ", ".join(f"{d * 1000:.0f} ms" for d in poll) + ".",

@@ -113,13 +113,6 @@ def _draw_right(data: StrokeIn) -> strokes.DrawRight:
     return right
 
 
-def _stroke_rooms(lesson_id: int, group: int | None) -> str | list[str]:
-    """The slides' strokes go to the lesson; a group board's to the group and teachers."""
-    if group is None:
-        return room_name(lesson_id)
-    return [groups.group_room(lesson_id, group), teachers_room(lesson_id)]
-
-
 def _group_rooms(lesson_id: int, keep: str | None) -> None:
     """Leave the group rooms of the lesson but ``keep``."""
     prefix = f"lesson:{lesson_id}:group:"
@@ -204,21 +197,28 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
 
     # -- whiteboard --------------------------------------------------------------------
 
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """A stroke batch from a device whose right to draw is kept skips Flask's request
+        context (classroom.strokes.draw_kept); every other event takes the usual path."""
+        if event == "draw_stroke" and len(args) == 2:
+            environ = self.socketio.server.get_environ(args[0], namespace=self.namespace)
+            if environ:
+                kept = environ.get("saved_session")
+                ack = strokes.draw_kept(environ["flask.app"], args[0], kept, args[1])
+                if ack is not None:
+                    return ack
+        return super().trigger_event(event, *args)
+
     def on_draw_stroke(self, data: Any = None) -> dict[str, Any]:
-        """The fast path (classroom.strokes): the kept right, broadcast first, the row
-        written with the others of the last ~200 ms. A refusal changes nothing."""
+        """The first batch of a device (its right loaded and kept) and refused batches; the
+        others take classroom.strokes.draw_kept. A refusal changes nothing."""
         transaction.begin()
         try:
             if not isinstance(data, dict):
                 raise DomainError("invalid_payload", _("Dữ liệu gửi lên không hợp lệ."))
             request = parse(StrokeIn, data)
-            right = _draw_right(request)
-            sid = connection_sid()
-            payload, row = strokes.accept(right, request, sid)
-            to = _stroke_rooms(right.lesson_id, payload["group"])
-            strokes.broadcaster.send("stroke_drawn", payload, to, sid)  # first, then the row
-            strokes.writer.add(current_app._get_current_object(), row)  # type: ignore[attr-defined]
-            return {"ok": True, "stroke": payload["stroke"]}
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            return strokes.draw(app, _draw_right(request), request, connection_sid())
         except DomainError as err:
             return ack_error(err)
         finally:
@@ -230,7 +230,7 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
         request = parse(InLesson, data)
         found = _in_lesson(user, request)
         payload = board.undo(found)
-        to = _stroke_rooms(found.the_lesson.id, payload["group"])
+        to = strokes.stroke_rooms(found.the_lesson.id, payload["group"])
         after_commit(lambda: socketio.emit("stroke_undone", payload, to=to, namespace=NAMESPACE))
         return payload
 

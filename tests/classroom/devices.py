@@ -76,7 +76,12 @@ class Device:
     """One device in a lesson: records every lesson event in order."""
 
     def __init__(
-        self, url: str, username: str, token: str | None, headers: dict[str, str] | None = None
+        self,
+        url: str,
+        username: str,
+        token: str | None,
+        headers: dict[str, str] | None = None,
+        lang: str | None = None,
     ):
         self.username = username
         self.events: list[tuple[str, Any, float]] = []
@@ -87,7 +92,7 @@ class Device:
         self.client.connect(
             url,
             namespaces=[NS],
-            auth={"token": token} if token else None,
+            auth={"token": token, **({"lang": lang} if lang else {})} if token else None,
             headers=headers,
             transports=["websocket"],
             wait_timeout=WAIT,

@@ -27,8 +27,8 @@ def roster(live_server) -> dict[str, str]:
 def devices(live_server, tokens):
     made: list[Device] = []
 
-    def connect(username: str, token: str | None = None) -> Device:
-        device = Device(live_server.url, username, token or tokens(username))
+    def connect(username: str, token: str | None = None, lang: str | None = None) -> Device:
+        device = Device(live_server.url, username, token or tokens(username), lang=lang)
         made.append(device)
         return device
 
@@ -157,6 +157,18 @@ def test_bad_strokes_are_refused(devices, live_lesson):
         if not ack["ok"]:
             break
     assert ack["error"]["code"] == "stroke_too_long"
+
+
+def test_a_refused_batch_after_the_first_speaks_the_devices_language(devices, live_lesson):
+    """Batches after the first skip Flask's request context (classroom.strokes.draw_kept);
+    a refusal among them still answers in the device's language."""
+    lesson_id, doc = live_lesson["id"], live_lesson["document_id"]
+    teacher = devices("giaovien", lang="en")
+    teacher.ok("join", lesson_id=lesson_id)
+    teacher.ok("draw_stroke", **_stroke(doc, 1, "e1"))  # the right is kept from here
+    teacher.ok("draw_stroke", **_stroke(doc, 1, "e1"))
+    ack = teacher.refused("draw_stroke", "page_out_of_range", **_stroke(doc, 9, "e2"))
+    assert ack["error"]["message"] == "Page 9 is outside the document (1–4)."
 
 
 def test_intruder_from_another_class(devices, live_lesson, tokens):
