@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from classroom import strokes
 from classroom.models import StrokeSegment
 from core.extensions import db
 from core.security import user_by_username
+
+pytestmark = pytest.mark.db
 
 
 def _kept(lesson: dict[str, Any], sid: str) -> strokes.DrawRight:
@@ -38,7 +41,7 @@ def test_a_kept_right_draws_and_the_row_is_written(app, lesson):
     right = _kept(lesson, "sid-kept")
     ack = strokes.draw_kept(app, "sid-kept", {"lesson_id": lesson["id"]}, _batch(lesson))
     assert ack == {"ok": True, "stroke": f"{right.user_id}-k1"}
-    assert strokes.writer.flush() == 1
+    strokes.writer.flush()  # returns once the batch is written (here or by the writer's timer)
     assert _rows() == 1
 
 
