@@ -7,23 +7,18 @@ created on the live server's database in one subprocess.
 
 from __future__ import annotations
 
-import functools
 import json
 import subprocess
 import sys
-import threading
-import time
 from typing import Any
-
-import socketio
 
 from core import create_app
 from core.extensions import db
 from core.security import create_or_update_user, issue_token
+from tests.recording_client import RecordingClient
 from tests.support import ROOT
 
 NS = "/classroom"
-WAIT = 10
 SCHOOL = "th-vinh-ninh"
 EVENTS = (
     "page_changed",
@@ -72,8 +67,10 @@ def _make_students(prefix: str, count: int) -> None:
     print(json.dumps(tokens))
 
 
-class Device:
+class Device(RecordingClient):
     """One device in a lesson: records every lesson event in order."""
+
+    namespace = NS
 
     def __init__(
         self,
@@ -83,56 +80,8 @@ class Device:
         headers: dict[str, str] | None = None,
         lang: str | None = None,
     ):
-        self.username = username
-        self.events: list[tuple[str, Any, float]] = []
-        self._changed = threading.Condition()
-        self.client = socketio.Client(reconnection=False)
-        for event in EVENTS:
-            self.client.on(event, functools.partial(self._receive, event), namespace=NS)
-        self.client.connect(
-            url,
-            namespaces=[NS],
-            auth={"token": token, **({"lang": lang} if lang else {})} if token else None,
-            headers=headers,
-            transports=["websocket"],
-            wait_timeout=WAIT,
-        )
-
-    def _receive(self, event: str, data: Any) -> None:
-        with self._changed:
-            self.events.append((event, data, time.perf_counter()))
-            self._changed.notify_all()
-
-    def call(self, event: str, **data: Any) -> dict[str, Any]:
-        return self.client.call(event, data, namespace=NS, timeout=WAIT)
-
-    def ok(self, event: str, **data: Any) -> dict[str, Any]:
-        ack = self.call(event, **data)
-        assert ack["ok"] is True, (self.username, event, ack)
-        return ack
-
-    def refused(self, event: str, code: str, **data: Any) -> dict[str, Any]:
-        ack = self.call(event, **data)
-        assert ack["ok"] is False, (self.username, event, ack)
-        assert ack["error"]["code"] == code, (self.username, event, ack)
-        assert ack["error"]["message"].strip()
-        return ack
-
-    def received(self, event: str) -> list[Any]:
-        with self._changed:
-            return [data for name, data, _ in self.events if name == event]
-
-    def wait_for(self, event: str, test=lambda data: True, timeout: float = WAIT) -> Any:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for name, data, _ in self.events:
-                    if name == event and test(data):
-                        return data
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"{self.username}: no {event} within {timeout}s")
-                self._changed.wait(left)
+        auth = {"token": token, **({"lang": lang} if lang else {})} if token else None
+        super().__init__(url, username, EVENTS, auth, headers=headers)
 
 
 if __name__ == "__main__":
