@@ -6,7 +6,7 @@ once and then publishes to the lesson's room (``core.transaction``)."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, send_file
+from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -110,17 +110,7 @@ def material_file(material_id: int) -> ResponseReturnValue:
     """The PDF itself; honours Range so devices fetch only what they show, once. A device
     admitted with the join code reads its lesson's slides only."""
     material: Material = documents.readable_material(material_id, admission.lesson_reader())
-    response = send_file(
-        files.path_for(material.sha256),
-        mimetype="application/pdf",
-        conditional=True,
-        etag=material.sha256,
-        max_age=86400,
-    )
-    response.headers["Content-Disposition"] = content_disposition(f"{material.title}.pdf")
-    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
-    response.headers["Accept-Ranges"] = "bytes"
-    return response
+    return files.send_stored(material.sha256, "application/pdf", f"{material.title}.pdf")
 
 
 @api.post("/lessons/<int:lesson_id>/start")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, send_file
+from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -13,7 +13,6 @@ from conference.schemas import ConferenceIn
 from conference.shapes import conference_dict, recording_dict
 from core import files
 from core.api import api_blueprint
-from core.http import content_disposition
 from core.schemas import body
 
 api = api_blueprint("api_conference", __name__)
@@ -73,11 +72,5 @@ def recording_file(conference_id: int, recording_id: int) -> ResponseReturnValue
     first_part = request.range is None or request.range.ranges[0][0] == 0
     row = recording.downloadable(found, recording_id, first_part)
     assert row.sha256 is not None
-    response = send_file(
-        files.path_for(row.sha256), mimetype=recording.CONTENT_TYPE, conditional=True,
-        etag=row.sha256, max_age=86400,
-    )  # fmt: skip
     name = f"{found.conference.title} - {row.started_at:%Y-%m-%d %H%M}.webm"
-    response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
-    return response
+    return files.send_stored(row.sha256, recording.CONTENT_TYPE, name)

@@ -9,9 +9,10 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from flask import Response, current_app, send_file
 
 from core.extensions import db
+from core.http import content_disposition
 from core.models import StoredFile
 
 CHUNK = 1024 * 1024
@@ -27,6 +28,19 @@ def path_for(sha256: str) -> Path:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError("not a sha256 digest")
     return store_root() / sha256[:2] / sha256[2:]
+
+
+def send_stored(sha256: str, mimetype: str, filename: str) -> Response:
+    """A stored file as the answer: Range honoured (a viewer fetches only what it shows),
+    its hash as the ETag, kept a day in the device's private cache (a content address never
+    changes), offered under ``filename``."""
+    response = send_file(
+        path_for(sha256), mimetype=mimetype, conditional=True, etag=sha256, max_age=86400
+    )
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
+    response.headers["Accept-Ranges"] = "bytes"
+    return response
 
 
 def store_bytes(data: bytes, content_type: str) -> StoredFile:

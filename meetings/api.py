@@ -176,17 +176,7 @@ def rename_document(document_id: int, body: DocumentPatch) -> ResponseReturnValu
 def document_file(document_id: int) -> ResponseReturnValue:
     """The PDF itself; honours Range so viewers fetch only what they show."""
     document, _viewer = documents.readable_document(document_id, current_user)
-    response = send_file(
-        files.path_for(document.sha256),
-        mimetype="application/pdf",
-        conditional=True,
-        etag=document.sha256,
-        max_age=86400,
-    )
-    response.headers["Content-Disposition"] = content_disposition(f"{document.title}.pdf")
-    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
-    response.headers["Accept-Ranges"] = "bytes"
-    return response
+    return files.send_stored(document.sha256, "application/pdf", f"{document.title}.pdf")
 
 
 @api.get("/documents/<int:document_id>/comments")
