@@ -106,7 +106,7 @@ def _act(
 def _draw_right(data: StrokeIn) -> strokes.DrawRight:
     """The connection's kept right to draw, loaded (and kept) when missing or stale."""
     sid = connection_sid()
-    right = strokes.rights.get(sid, data.lesson_id or session.get("lesson_id"))
+    right = strokes.rights.for_batch(sid, data, session)
     if right is None:
         right = strokes.load_right(_in_lesson(socket_user(), data))
         strokes.rights.put(sid, right)

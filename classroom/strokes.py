@@ -138,6 +138,11 @@ class RightCache:
             return None
         return right if lesson_id in (None, right.lesson_id) else None
 
+    def for_batch(self, sid: str, data: StrokeIn, session: Any) -> DrawRight | None:
+        """The kept right for a batch: of the lesson it names, else of the lesson the
+        connection joined (``lesson_id`` in its socket session)."""
+        return self.get(sid, data.lesson_id or (session or {}).get("lesson_id"))
+
     def put(self, sid: str, right: DrawRight) -> None:
         with self._lock:
             self._rights[sid] = right
@@ -229,7 +234,7 @@ def draw_kept(app: Flask, sid: str, session: dict[str, Any] | None, data: Any) -
         return None
     try:
         request = parse(StrokeIn, data)
-        right = rights.get(sid, request.lesson_id or (session or {}).get("lesson_id"))
+        right = rights.for_batch(sid, request, session)
         return draw(app, right, request, sid) if right is not None else None
     except DomainError:
         return None
