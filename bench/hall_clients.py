@@ -25,7 +25,7 @@ import threading
 import time
 from typing import Any
 
-from bench.common import NAMESPACE, ClientSpec, InlineClient
+from bench.common import CONNECT_TIMEOUT, NAMESPACE, ClientSpec, InlineClient
 
 TWIN_EVERY = 10
 PATTERN = ("yes",) * 6 + ("no",) * 3 + ("abstain",)
@@ -35,12 +35,22 @@ def choice_of(number: int) -> str:
     return PATTERN[number % len(PATTERN)]
 
 
+class ReconnectingClient(InlineClient):
+    """Gives every connection attempt, reconnections included, as long as the room page
+    does: socket.io-client waits 20 s for a connection (its ``timeout`` option), while
+    python-socketio's reconnection gives each attempt 1 s and then waits 2, 4, 5 s for the
+    next one. In a storm that abandons attempts the server is still answering."""
+
+    def connect(self, *args: Any, wait_timeout: float = CONNECT_TIMEOUT, **kwargs: Any) -> None:
+        super().connect(*args, wait_timeout=wait_timeout, **kwargs)
+
+
 class Device:
     """One tablet: its connection and what it saw."""
 
     def __init__(self, number: int, spec: ClientSpec, worker: Worker, twin: bool = False):
         self.number, self.spec, self.worker, self.twin = number, spec, worker, twin
-        self.client = InlineClient(
+        self.client = ReconnectingClient(
             reconnection=not twin,
             reconnection_delay=1,
             reconnection_delay_max=5,

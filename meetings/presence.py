@@ -4,12 +4,13 @@ door QR or by the secretary, and the counts everyone sees."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, bindparam, case, delete, func, select
+from sqlalchemy import Insert, Select, Table, bindparam, case, delete, func, insert, select
+from sqlalchemy.sql.dml import ReturningDelete
 
 from core.db import prepared, utcnow
 from core.errors import DomainError, NotFound
@@ -59,35 +60,34 @@ def enter(attendee: MeetingStanding, sid: str) -> int | None:
 
     Joining checks in only someone not yet marked: an absence the secretary recorded
     stands until the secretary changes it. Returns the meeting the device was in before,
-    when it moves from another room."""
+    when it moves from another room. The connection row is replaced in two prepared
+    statements (every device of a hall runs them at the same moment)."""
     meeting, participant = attendee.meeting, attendee.attendee
     if meeting.status == MeetingStatus.IN_PROGRESS and participant.attendance == Attendance.INVITED:
         mark_present(participant, CheckInMethod.JOIN)
-    previous = None
-    connection = db.session.scalar(_connection(), {"sid": sid})
-    if connection is not None and connection.meeting_id != meeting.id:
-        previous = connection.meeting_id
-        db.session.delete(connection)
-        db.session.flush()
-        connection = None
-    if connection is None:
-        db.session.add(MeetingConnection(sid=sid, meeting_id=meeting.id, user_id=attendee.user.id))
-    db.session.flush()
-    return previous
+    before = db.session.execute(_forget_connection(), {"sid": sid}).first()
+    row = {"sid": sid, "meeting_id": meeting.id, "user_id": attendee.user.id, "at": utcnow()}
+    db.session.execute(_add_connection(), row)
+    return before.meeting_id if before is not None and before.meeting_id != meeting.id else None
 
 
 @prepared
-def _connection() -> Select[MeetingConnection]:
-    return select(MeetingConnection).where(MeetingConnection.sid == bindparam("sid"))
+def _add_connection() -> Insert:
+    return insert(cast(Table, MeetingConnection.__table__)).values(
+        sid=bindparam("sid"),
+        meeting_id=bindparam("meeting_id"),
+        user_id=bindparam("user_id"),
+        joined_at=bindparam("at"),
+    )
 
 
 @prepared
-def _forget_connection() -> Any:
+def _forget_connection() -> ReturningDelete[tuple[int, int]]:
+    table = cast(Table, MeetingConnection.__table__)
     return (
-        delete(MeetingConnection)
-        .where(MeetingConnection.sid == bindparam("sid"))
-        .returning(MeetingConnection.meeting_id, MeetingConnection.user_id)
-        .execution_options(synchronize_session=False)
+        delete(table)
+        .where(table.c.sid == bindparam("sid"))
+        .returning(table.c.meeting_id, table.c.user_id)
     )
 
 

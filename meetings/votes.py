@@ -5,10 +5,10 @@ choice; an open vote also keeps each voter's choice for the record."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, case, select, update
+from sqlalchemy import Insert, Select, Table, Update, bindparam, case, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
@@ -133,32 +133,42 @@ def ballot_check(attendee: MeetingStanding, vote_id: int) -> tuple[Vote, int]:
 def record_ballot(
     attendee: MeetingStanding, vote: Vote, choice: VoteChoice, eligible: int
 ) -> dict[str, Any]:
-    """The ballot's writes, two statements: the participation row (its unique (vote, user)
-    constraint refuses a second ballot, even one sent in the same millisecond from another
-    device) and one ``UPDATE … WHERE status = 'open' RETURNING`` of the counter, which also
-    refuses a ballot that lost the race with the close."""
-    db.session.add(
-        VoteParticipation(
-            vote_id=vote.id, user_id=attendee.user.id, choice=None if vote.secret else choice
-        )
-    )
+    """The ballot's writes, two prepared statements: the participation row (its unique
+    (vote, user) constraint refuses a second ballot, even one sent in the same millisecond
+    from another device) and one ``UPDATE … WHERE status = 'open' RETURNING`` of the
+    counter, which also refuses a ballot that lost the race with the close."""
+    row = {"vote_id": vote.id, "user_id": attendee.user.id}
     try:
-        db.session.flush()
+        db.session.execute(_participation(), row | {"choice": None if vote.secret else choice})
     except IntegrityError:
         # this person's ballot is already in (from this or another device); the caller
         # rolls back
         raise Conflict("already_voted", _l("Bạn đã biểu quyết rồi.")) from None
-    column = COUNTERS[choice]
-    cast = db.session.execute(
-        update(Vote)
-        .where(Vote.id == vote.id, Vote.status == VoteStatus.OPEN)
-        .values({column: column + 1})
-        .returning(Vote.yes_count + Vote.no_count + Vote.abstain_count)
-        .execution_options(synchronize_session=False)
-    ).scalar()
-    if cast is None:
+    ballots = db.session.execute(_count_ballot(choice), {"vote_id": vote.id}).scalar()
+    if ballots is None:
         raise Conflict("vote_closed", _l("Biểu quyết đã kết thúc."))
-    return {"vote_id": vote.id, "cast": cast, "eligible": eligible}
+    return {"vote_id": vote.id, "cast": ballots, "eligible": eligible}
+
+
+@prepared
+def _participation() -> Insert:
+    table = cast(Table, VoteParticipation.__table__)
+    return insert(table).values(
+        vote_id=bindparam("vote_id"), user_id=bindparam("user_id"), choice=bindparam("choice")
+    )
+
+
+@prepared
+def _count_ballot(choice: VoteChoice) -> Update:
+    """The counter of ``choice`` plus one, while the vote is open; returns the ballots."""
+    table = cast(Table, Vote.__table__)
+    counter = table.c[COUNTERS[choice].key]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("vote_id"), table.c.status == VoteStatus.OPEN)
+        .values({counter: counter + 1})
+        .returning(table.c.yes_count + table.c.no_count + table.c.abstain_count)
+    )
 
 
 def cast_vote(attendee: MeetingStanding, vote_id: int, choice: VoteChoice) -> dict[str, Any]:
