@@ -8,6 +8,9 @@ long it all may take. Each refusal has a code, a status and a message for the up
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -83,10 +86,44 @@ def validate_pdf(
         raise _refuse("not_a_pdf", _l("Tệp không phải là tài liệu PDF."), 415)
     if b"%%EOF" not in data[-2048:]:
         raise _refuse("truncated_pdf", _l("Tệp PDF bị cắt cụt hoặc tải lên chưa hết."))
-    outcome = run_guarded(data, limits or guard_limits(len(data), max_pages))
+    limits = limits or guard_limits(len(data), max_pages)
+    key = (hashlib.sha256(data).digest(), limits)
+    known = _accepted.get(key)
+    if known is not None:
+        return known
+    outcome = run_guarded(data, limits)
     if outcome.code is not None:
         raise refusal(outcome)
-    return PdfInfo(pages=outcome.pages, title=outcome.title or None)
+    return _accepted.keep(key, PdfInfo(pages=outcome.pages, title=outcome.title or None))
+
+
+class AcceptedDocuments:
+    """The last few documents the child accepted, by content and limits: the same bytes
+    under the same limits are accepted again without a second parse (a document sent
+    again, the demo data seeded again for every test). Refusals are not kept: a time or
+    memory refusal may depend on the machine's load."""
+
+    def __init__(self, size: int = 128) -> None:
+        self._size = size
+        self._known: OrderedDict[tuple[bytes, Limits], PdfInfo] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[bytes, Limits]) -> PdfInfo | None:
+        with self._lock:
+            info = self._known.get(key)
+            if info is not None:
+                self._known.move_to_end(key)
+            return info
+
+    def keep(self, key: tuple[bytes, Limits], info: PdfInfo) -> PdfInfo:
+        with self._lock:
+            self._known[key] = info
+            while len(self._known) > self._size:
+                self._known.popitem(last=False)
+        return info
+
+
+_accepted = AcceptedDocuments()
 
 
 def refusal(outcome: Outcome) -> DomainError:

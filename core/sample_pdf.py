@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import unicodedata
@@ -40,7 +41,14 @@ def _ascii(text: str) -> str:
 
 def make_pdf(title: str, pages: Sequence[tuple[str, str]]) -> bytes:
     """A PDF with one page per (heading, body). Vietnamese text when a Unicode font is
-    installed, plain ASCII otherwise."""
+    installed, plain ASCII otherwise. The same title and pages give the same bytes, made
+    once per process: the demo data is seeded again for every test, and embedding the
+    font each time cost about half a second."""
+    return _made_pdf(title, tuple((str(h), str(b)) for h, b in pages))
+
+
+@functools.lru_cache(maxsize=64)
+def _made_pdf(title: str, pages: tuple[tuple[str, str], ...]) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     font = _unicode_font()

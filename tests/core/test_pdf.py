@@ -11,6 +11,7 @@ from pypdf import PdfReader, PdfWriter
 
 from core.errors import DomainError
 from core.pdf import PdfInfo, validate_pdf
+from core.pdf_worker import Limits, Outcome
 from core.sample_pdf import numbered_pdf, pad_pages
 
 MB = 1024 * 1024
@@ -116,3 +117,24 @@ def test_heavy_pages_are_fine_within_the_limit(good):
     heavy = pad_pages(good, 64)
     assert len(heavy) > 5 * 64 * 1024
     assert validate_pdf(heavy, LIMIT, 100).pages == 5
+
+
+def test_the_same_document_is_parsed_once_and_a_refusal_is_never_kept(app, monkeypatch):
+    outcomes = [Outcome("pdf_too_complex", "time"), Outcome(None, pages=2, title="T")]
+    calls: list[bytes] = []
+
+    def guarded(data: bytes, limits: Limits) -> Outcome:
+        calls.append(data)
+        return outcomes.pop(0)
+
+    monkeypatch.setattr("core.pdf.run_guarded", guarded)
+    data = numbered_pdf(2, title=f"Một lần {random.random()}")
+    with pytest.raises(DomainError):
+        validate_pdf(data, LIMIT, 100)  # refused under load: not remembered
+    assert validate_pdf(data, LIMIT, 100) == PdfInfo(pages=2, title="T")
+    assert validate_pdf(data, LIMIT, 100) == PdfInfo(pages=2, title="T")
+    assert len(calls) == 2
+    outcomes.append(Outcome("too_many_pages", params={"n": 1}))
+    with pytest.raises(DomainError):  # other limits are another question: parsed again
+        validate_pdf(data, LIMIT, 1)
+    assert len(calls) == 3
