@@ -13,7 +13,9 @@ from conference import (
 )
 from conference.api import api
 from conference.cli import conference_server
+from conference.remote import parse_address
 from conference.routes import bp
+from core.readiness import add_check, tcp_reachable
 from core.wiring import add_nav
 
 
@@ -32,12 +34,21 @@ def configure(app: Flask) -> None:
     )
 
 
+def media_server_reachable(app: Flask) -> str:
+    """The conference server, when the media hub runs as a process of its own."""
+    address = app.config.get("CONFERENCE_SERVER")
+    if not address:
+        return "not_used"
+    return tcp_reachable(*parse_address(address))
+
+
 def init_app(app: Flask) -> None:
     configure(app)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     sockets.register()
     app.cli.add_command(conference_server)
+    add_check(app, "media_server", media_server_reachable)
     add_nav(
         app,
         "conference.index",

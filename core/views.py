@@ -1,4 +1,4 @@
-"""The home page, the language switcher and a health check."""
+"""The home page, the language switcher, liveness and readiness."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from core.extensions import limiter
 from core.http import safe_next
+from core.readiness import readiness
 from core.transaction import CommittingBlueprint
 
 bp = CommittingBlueprint("views", __name__)
@@ -43,6 +44,15 @@ def health():
     """Liveness: answers at once, with no database query and no rate limit (a join storm
     can hold every pooled connection for a while; the process is still alive)."""
     return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+@limiter.exempt
+def ready():
+    """Readiness: the database, Redis and the media server this process needs answer
+    (core.readiness); 503 with each part's answer when one does not."""
+    ok, parts = readiness(current_app._get_current_object())  # type: ignore[attr-defined]
+    return jsonify(status="ready" if ok else "not_ready", checks=parts), 200 if ok else 503
 
 
 @bp.get("/favicon.ico")
