@@ -25,13 +25,16 @@ def _list(value: str) -> list[str]:
 
 def configure(app: Flask) -> None:
     """Engine settings: ICE servers (none by default: aiortc would otherwise reach a
-    public STUN server), and after how many silent seconds a peer counts as gone."""
+    public STUN server), after how many silent seconds a peer counts as gone, and where
+    the hub runs."""
     app.config.setdefault(
         "CONFERENCE_ICE_SERVERS", _list(os.environ.get("CONFERENCE_ICE_SERVERS", ""))
     )
     app.config.setdefault(
         "CONFERENCE_PEER_TIMEOUT", float(os.environ.get("CONFERENCE_PEER_TIMEOUT", "10"))
     )
+    # host:port of a hub run apart (`sohoa conference-server`); unset, a hub in-process
+    app.config.setdefault("CONFERENCE_SERVER", os.environ.get("CONFERENCE_SERVER") or None)
 
 
 def media_server_reachable(app: Flask) -> str:

@@ -31,6 +31,9 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Redis publish/subscribe channels ignore the database number: two installations
+    # sharing one Redis need different channels.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
     CONFERENCE_ENGINE = os.environ.get("CONFERENCE_ENGINE", "embedded")
     JANUS_URL = os.environ.get("JANUS_URL", "http://127.0.0.1:8088/janus")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

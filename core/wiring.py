@@ -46,6 +46,7 @@ def init_extensions(app: Flask, ext: ModuleType) -> None:
     ext.socketio.init_app(
         app,
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
         async_mode="threading",
         max_http_buffer_size=1_000_000,
         ping_interval=10,

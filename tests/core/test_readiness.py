@@ -59,3 +59,12 @@ def test_a_media_server_of_its_own_must_accept_connections(app, client):
         answer = client.get("/readyz")
     assert answer.status_code == 200
     assert answer.get_json()["checks"] == {"database": "ok", "media_server": "ok"}
+
+
+def test_the_media_server_address_is_read_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOHOA_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("CONFERENCE_SERVER", f"127.0.0.1:{_closed_port()}")
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["media_server"] == "unreachable"
