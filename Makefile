@@ -7,13 +7,21 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test vendor translations lint bench db-test clean messages
+.PHONY: cluster cluster-stop run test install install-test vendor translations lint bench db-test clean messages
 
 run: install vendor translations
 	$(BIN)/sohoa init-db
 	$(BIN)/sohoa ca init
 	$(BIN)/sohoa seed-demo
 	$(BIN)/sohoa serve --host $(HOST) --port $(PORT)
+
+# the reference cluster on loopback (deploy/): nginx, two app processes, the conference
+# server, on the local PostgreSQL and Redis
+cluster: install vendor translations
+	$(BIN)/python -m deploy.cluster start
+
+cluster-stop:
+	$(BIN)/python -m deploy.cluster stop
 
 test: install-test vendor translations
 	$(BIN)/ruff check .

@@ -1,0 +1,1 @@
+"""The reference deployment (nginx configuration, the loopback cluster)."""
