@@ -58,9 +58,11 @@ def cluster(tmp_path_factory) -> Any:
         redis_url=REDIS_URL,
         channel=f"sohoa-cluster-test-{uuid.uuid4().hex[:8]}",
     )
-    reference.start(layout)
-    yield layout
-    reference.stop(layout)
+    try:
+        reference.start(layout)
+        yield layout
+    finally:  # a start that failed half-way leaves nothing running either
+        reference.stop(layout)
 
 
 @pytest.fixture(scope="module")
