@@ -13,6 +13,7 @@ from core.db import enum_column, utcnow
 from core.extensions import Model
 from core.live_document import LiveDocumentHost
 from core.models import Organization, User
+from core.nodes import HeldByNode
 
 
 class MemberRole(enum.StrEnum):
@@ -240,15 +241,15 @@ class LessonAttendance(Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class LessonConnection(Model):
-    """A live connection to a lesson (one per device), for presence across processes."""
+class LessonConnection(HeldByNode, Model):
+    """A live connection to a lesson (one per device), for presence across processes;
+    ``node`` is the server process that holds it (core.nodes)."""
 
     __tablename__ = "lesson_connection"
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LessonPass(Model):

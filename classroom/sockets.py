@@ -8,6 +8,7 @@ Bursts (answers, joins, hands) go out through a coalescer, a few messages a seco
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import current_app, session
@@ -45,6 +46,7 @@ from core.errors import DomainError
 from core.extensions import db, socketio
 from core.live_document import turn_page
 from core.models import User
+from core.nodes import add_sweeper
 from core.realtime import (
     AuthenticatedNamespace,
     ack_error,
@@ -329,5 +331,15 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
         return {"students": students}
 
 
+def forget_gone_devices(gone: list[str], cutoff: datetime) -> None:
+    """The devices of a server process that is gone have left their lessons (core.nodes),
+    as if they had disconnected: attendance and the teacher's list follow."""
+    for sid in room.gone_devices(gone, cutoff):
+        left = room.leave(sid)
+        if left is not None:
+            _touch(presence, left[0])
+
+
 def register() -> None:
     socketio.on_namespace(ClassroomNamespace(NAMESPACE))
+    add_sweeper(forget_gone_devices)

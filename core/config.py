@@ -73,6 +73,9 @@ class BaseConfig:
     # core.realtime.EventTurns.
     SOCKET_EVENT_TURNS = int(os.environ.get("SOCKET_EVENT_TURNS", "4"))
     SOCKET_AUTH_RECHECK_SECONDS = float(os.environ.get("SOCKET_AUTH_RECHECK_SECONDS", "30"))
+    # A process with live connections says it is alive this often; one silent for three
+    # times this and 5 s more is gone, and its devices are forgotten (core.nodes).
+    NODE_HEARTBEAT_SECONDS = float(os.environ.get("NODE_HEARTBEAT_SECONDS", "10"))
     # `sohoa serve` in production: one gunicorn process, this many threads (one per
     # open websocket, so more than the tablets in the largest meeting).
     SERVER_THREADS = int(os.environ.get("SERVER_THREADS", "500"))

@@ -23,6 +23,7 @@ from core import devices, transaction
 from core.errors import DomainError
 from core.extensions import socketio
 from core.models import User
+from core.nodes import heartbeat
 from core.socket_auth import connection_credential, credential_user, watch
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ class AuthenticatedNamespace(Namespace):
         session["sohoa_auth"] = credential
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         watch.add(app, connection_sid(), self.namespace, credential)
+        heartbeat.ensure(app)  # this process now holds connections: say it is alive
         if isinstance(auth, dict) and auth.get("lang") in ("vi", "en"):
             session["lang"] = auth["lang"]
         self.connected(user)

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -48,6 +48,7 @@ class Layout:
     database_url: str
     redis_url: str
     channel: str = "sohoa-cluster"
+    settings: dict[str, str] = field(default_factory=dict)  # more variables for the apps
 
     @property
     def ports(self) -> list[int]:
@@ -90,6 +91,7 @@ def app_env(lay: Layout) -> dict[str, str]:
         "CONFERENCE_SERVER": lay.conference,
         "PROXY_HOPS": "1",
         "SOHOA_INSTANCE_PATH": str(lay.run / "instance"),
+        **lay.settings,
     }
 
 
@@ -148,8 +150,8 @@ def nginx_conf(lay: Layout, temp: Path) -> str:
         "@COOKIE_MAP@": "\n".join(cookie_map),
     }
     conf = (ROOT / "deploy" / "nginx.conf.in").read_text()
-    for field, value in fields.items():
-        conf = conf.replace(field, value)
+    for name, value in fields.items():
+        conf = conf.replace(name, value)
     return conf
 
 

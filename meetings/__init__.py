@@ -8,10 +8,12 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.models import User
+from core.nodes import add_sweeper
 from core.seed import register_seeder
 from core.views import add_home_panel
 from core.wiring import add_nav
 from meetings import (
+    broadcasts,
     invitations,
     models,  # noqa: F401 - registers the tables
     seed,
@@ -36,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
     sockets.register()
+    add_sweeper(broadcasts.forget_gone_devices)
     register_seeder(app, seed.seed_meetings)
     add_home_panel(app, "meetings/_home_panel.html", _home_panel)
     add_nav(

@@ -10,6 +10,7 @@ timer, never once per join or per ballot (one emit to a 300-device room costs th
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 from flask import Flask, current_app
 
@@ -78,6 +79,15 @@ def presence_touched(meeting_id: int, user_id: int, now: bool = False) -> None:
         touch()
     else:
         after_commit(touch)
+
+
+def forget_gone_devices(gone: list[str], cutoff: datetime) -> None:
+    """The devices of a server process that is gone have left their rooms (core.nodes):
+    the rooms hear it in the next presence batch, after the sweep's commit."""
+    for sid in presence.gone_devices(gone, cutoff):
+        left = presence.leave(sid)
+        if left is not None:
+            presence_touched(*left)
 
 
 def ballot_cast(vote_id: int) -> None:

@@ -13,6 +13,7 @@ from core.db import Timestamped, enum_column, utcnow
 from core.extensions import Model
 from core.live_document import LiveDocumentHost
 from core.models import Organization, User
+from core.nodes import HeldByNode
 
 
 class MeetingStatus(enum.StrEnum):
@@ -342,8 +343,9 @@ class FollowUpTask(Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
 
 
-class MeetingConnection(Model):
-    """A live connection to a meeting room (one per device), for presence across processes."""
+class MeetingConnection(HeldByNode, Model):
+    """A live connection to a meeting room (one per device), for presence across processes;
+    ``node`` is the server process that holds it (core.nodes)."""
 
     __tablename__ = "meeting_connection"
 
@@ -352,4 +354,3 @@ class MeetingConnection(Model):
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,6 +4,7 @@ door QR or by the secretary, and the counts everyone sees."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any, cast
 
 from flask import current_app
@@ -16,6 +17,7 @@ from core.db import prepared, utcnow
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.models import User
+from core.nodes import held_by_gone
 from meetings.access import MeetingStanding
 from meetings.models import (
     Attendance,
@@ -89,6 +91,12 @@ def _forget_connection() -> ReturningDelete[tuple[int, int]]:
         .where(table.c.sid == bindparam("sid"))
         .returning(table.c.meeting_id, table.c.user_id)
     )
+
+
+def gone_devices(gone: list[str], cutoff: datetime) -> list[str]:
+    """The connections held by server processes that are gone (core.nodes)."""
+    held = held_by_gone(MeetingConnection, gone, cutoff)
+    return list(db.session.scalars(select(MeetingConnection.sid).where(held)))
 
 
 def leave(sid: str) -> tuple[int, int] | None:

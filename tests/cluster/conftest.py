@@ -57,6 +57,7 @@ def cluster(tmp_path_factory) -> Any:
         database_url=_fresh_database(PG_URL),
         redis_url=REDIS_URL,
         channel=f"sohoa-cluster-test-{uuid.uuid4().hex[:8]}",
+        settings={"NODE_HEARTBEAT_SECONDS": "1"},  # a killed process is gone after 8 s
     )
     try:
         reference.start(layout)

@@ -1,7 +1,8 @@
 """An app process is killed (`kill -9`) during a meeting with devices on it: they reconnect
 through nginx to the other process within 5 s and find the presenter's page, the speaker
 queue and the open vote with every ballot cast before the kill; the room then goes on
-across both processes (the Redis queue)."""
+across both processes (the Redis queue), and the living process forgets the dead one's
+connections (core.nodes)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import requests
 import socketio
+from sqlalchemy import create_engine, text
 
 from tests.meetings.factories import meeting_body, pdf
 
@@ -98,6 +100,16 @@ def _meeting(cluster: Any, chair: str) -> tuple[int, int]:
     return meeting_id, document["id"]
 
 
+def _connections(cluster: Any, meeting_id: int) -> int:
+    engine = create_engine(cluster.database_url)
+    try:
+        with engine.connect() as conn:
+            query = text("SELECT count(*) FROM meeting_connection WHERE meeting_id = :m")
+            return int(conn.execute(query, {"m": meeting_id}).scalar_one())
+    finally:
+        engine.dispose()
+
+
 def test_devices_of_a_killed_process_come_back_to_the_room_as_it_was(cluster, tokens):
     meeting_id, document_id = _meeting(cluster, tokens("chutich"))
     people = ["chutich", "thuky", "daibieu", "daibieu.phunhuan", "chutich.phunhuan", "daibieu"]
@@ -131,6 +143,12 @@ def test_devices_of_a_killed_process_come_back_to_the_room_as_it_was(cluster, to
         chair.ok("change_page", document_id=document_id, page=5)  # on whichever process
         for tablet in tablets:
             tablet.wait(lambda t=tablet: 5 in t.pages)
+
+        # the killed process's connections are forgotten by the living one (core.nodes)
+        deadline = time.monotonic() + 20
+        while _connections(cluster, meeting_id) > len(tablets) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _connections(cluster, meeting_id) == len(tablets)
     finally:
         for tablet in tablets:
             tablet.client.disconnect()

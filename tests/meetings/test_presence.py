@@ -3,15 +3,19 @@ check-in by joining, by the door QR and by the secretary."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from itsdangerous import TimestampSigner
+from sqlalchemy import select
 
+from core.db import utcnow
 from core.extensions import db
+from core.nodes import Heartbeat, ServerNode, gone_after
 from core.schemas import parse
 from meetings import presence, room
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingConnection
 from meetings.schemas import AttendanceIn
 from tests.meetings.checks import raises
 from tests.meetings.factories import (
@@ -183,3 +187,32 @@ def test_door_qr_of_another_meeting_is_refused(demo):
     other = make_meeting(title="Cuộc họp khác", participants=["daibieu"])
     raises("qr_other_meeting", 422, scan, meeting, "daibieu", presence.door_token(other))
     assert participant(meeting, "daibieu").attendance == "invited"
+
+
+# -- a server process that is gone ---------------------------------------------------------
+
+
+def test_the_devices_of_a_gone_process_leave_the_room(app, demo):
+    meeting = started(participants=["daibieu", "daibieu.phunhuan"])
+    join(meeting, "chutich", "sid-alive")
+    join(meeting, "daibieu", "sid-killed")
+    join(meeting, "daibieu.phunhuan", "sid-unbeaten")
+    join(meeting, "thuky", "sid-new")
+    long_ago = utcnow() - gone_after(app) - timedelta(seconds=1)
+    db.session.add_all([ServerNode(id="alive"), ServerNode(id="killed", seen_at=long_ago)])
+    for sid, node, joined in [
+        ("sid-alive", "alive", long_ago),
+        ("sid-killed", "killed", utcnow()),
+        ("sid-unbeaten", "never-beat", long_ago),  # a process killed before its first beat
+        ("sid-new", "not-yet-beat", utcnow()),  # its process is about to beat
+    ]:
+        row = db.session.get(MeetingConnection, sid)
+        row.node, row.joined_at = node, joined
+    meeting_id = meeting.id
+    db.session.commit()
+    assert Heartbeat.once(app) == ["killed"]  # in a session of its own, as in the server
+    left = set(db.session.scalars(select(MeetingConnection.sid)))
+    assert left == {"sid-alive", "sid-new"}
+    seen = online(db.session.get(Meeting, meeting_id))
+    assert seen["chutich"] and seen["thuky"]
+    assert not seen["daibieu"] and not seen["daibieu.phunhuan"]
