@@ -74,7 +74,8 @@ class BaseConfig:
     SOCKET_EVENT_TURNS = int(os.environ.get("SOCKET_EVENT_TURNS", "4"))
     SOCKET_AUTH_RECHECK_SECONDS = float(os.environ.get("SOCKET_AUTH_RECHECK_SECONDS", "30"))
     # A process with live connections says it is alive this often; one silent for three
-    # times this and 5 s more is gone, and its devices are forgotten (core.nodes).
+    # times this and 5 s more is gone, and its devices are forgotten (core.nodes). 0: no
+    # heartbeat (one process that never sweeps; the tests).
     NODE_HEARTBEAT_SECONDS = float(os.environ.get("NODE_HEARTBEAT_SECONDS", "10"))
     # `sohoa serve` in production: one gunicorn process, this many threads (one per
     # open websocket, so more than the tablets in the largest meeting).
@@ -127,6 +128,7 @@ class TestConfig(BaseConfig):
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     ARGON2_PROFILE = "fast"
+    NODE_HEARTBEAT_SECONDS = 0.0  # no heartbeat thread left running between tests
 
 
 class ProductionConfig(BaseConfig):

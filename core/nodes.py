@@ -105,6 +105,8 @@ class Heartbeat:
         self._started_in: int | None = None
 
     def ensure(self, app: Flask) -> None:
+        if float(app.config["NODE_HEARTBEAT_SECONDS"]) <= 0:
+            return
         with self._lock:
             if self._started_in == os.getpid():
                 return

@@ -47,6 +47,9 @@ class LiveServer:
             # Sockets re-check their credential every second (30 s in production), so
             # the revocation tests need not wait and every socket test runs with it.
             "SOCKET_AUTH_RECHECK_SECONDS": "1",
+            # No heartbeat: live servers share the tests' database, whose tables every
+            # test empties; the sweep has tests of its own (core.nodes, tests/cluster).
+            "NODE_HEARTBEAT_SECONDS": "0",
         }
         if message_queue:
             self.env["SOCKETIO_MESSAGE_QUEUE"] = message_queue
