@@ -3,7 +3,7 @@ hands, and the state a (re)joining device needs."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,7 +27,6 @@ from core.errors import DomainError, Forbidden
 from core.extensions import db
 from core.live_document import live_state
 from core.models import User
-from core.nodes import held_by_gone
 from core.security import user_by_username
 
 LATE_AFTER = timedelta(minutes=10)
@@ -70,12 +69,6 @@ def enter(found: LessonStanding, sid: str) -> int | None:
             row.status = AttendanceStatus.PRESENT if on_time else AttendanceStatus.LATE
     db.session.flush()
     return before if before != lesson.id else None
-
-
-def gone_devices(gone: list[str], cutoff: datetime) -> list[str]:
-    """The connections held by server processes that are gone (core.nodes)."""
-    held = held_by_gone(LessonConnection, gone, cutoff)
-    return list(db.session.scalars(select(LessonConnection.sid).where(held)))
 
 
 def leave(sid: str) -> tuple[int, int] | None:

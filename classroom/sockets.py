@@ -25,7 +25,7 @@ from classroom.events import (
     room_name,
     teachers_room,
 )
-from classroom.models import Poll, PollStatus
+from classroom.models import LessonConnection, Poll, PollStatus
 from classroom.schemas import (
     AnswerIn,
     AttendanceIn,
@@ -46,7 +46,7 @@ from core.errors import DomainError
 from core.extensions import db, socketio
 from core.live_document import turn_page
 from core.models import User
-from core.nodes import add_sweeper
+from core.nodes import add_sweeper, gone_devices
 from core.realtime import (
     AuthenticatedNamespace,
     ack_error,
@@ -334,7 +334,7 @@ class ClassroomNamespace(LessonWork, AuthenticatedNamespace):
 def forget_gone_devices(gone: list[str], cutoff: datetime) -> None:
     """The devices of a server process that is gone have left their lessons (core.nodes),
     as if they had disconnected: attendance and the teacher's list follow."""
-    for sid in room.gone_devices(gone, cutoff):
+    for sid in gone_devices(LessonConnection, gone, cutoff):
         left = room.leave(sid)
         if left is not None:
             _touch(presence, left[0])

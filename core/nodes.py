@@ -56,10 +56,12 @@ class HeldByNode:
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-def held_by_gone(model: Any, gone: list[str], cutoff: datetime) -> ColumnElement[bool]:
-    """The rows of ``model`` (a :class:`HeldByNode`) whose process is gone."""
+def gone_devices(model: Any, gone: list[str], cutoff: datetime) -> list[str]:
+    """The ``sid`` of every row of ``model`` (a :class:`HeldByNode` connection table) whose
+    process is gone, or never beat and the row is older than ``cutoff``."""
     never_seen = and_(model.node.not_in(select(ServerNode.id)), model.joined_at < cutoff)
-    return or_(model.node.in_(gone), never_seen)
+    held: ColumnElement[bool] = or_(model.node.in_(gone), never_seen)
+    return list(db.session.scalars(select(model.sid).where(held)))
 
 
 # A feature's sweeper forgets the devices of gone processes, in the caller's transaction.

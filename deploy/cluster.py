@@ -95,13 +95,16 @@ def app_env(lay: Layout) -> dict[str, str]:
     }
 
 
-def ensure_database(url: str) -> None:
-    """Create the cluster's PostgreSQL database when it is missing."""
+def ensure_database(url: str, fresh: bool = False) -> None:
+    """Create the cluster's PostgreSQL database when it is missing (``fresh``: drop it
+    first, whoever is connected to it; the cluster tests start from nothing)."""
     target = make_url(url)
     if not target.drivername.startswith("postgresql"):
         return
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
+        if fresh:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
         found = conn.execute(
             text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
         ).first()
@@ -233,7 +236,8 @@ def stop(lay: Layout) -> None:
     while alive(lay) and time.monotonic() < deadline:
         time.sleep(0.2)
     for name in alive(lay):
-        os.killpg(pids(lay)[name], signal.SIGKILL)
+        with contextlib.suppress(OSError):  # it may end between the look and the kill
+            os.killpg(pids(lay)[name], signal.SIGKILL)
     for pid_file in lay.run.glob("*.pid"):
         pid_file.unlink()
     temp = lay.run / "nginx-temp"

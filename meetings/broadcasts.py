@@ -16,10 +16,11 @@ from flask import Flask, current_app
 
 from core.coalesce import Coalescer, Message
 from core.extensions import db
+from core.nodes import gone_devices
 from core.transaction import after_commit
 from meetings import presence, votes
 from meetings.events import NAMESPACE, room_name
-from meetings.models import Vote, VoteStatus
+from meetings.models import MeetingConnection, Vote, VoteStatus
 
 PRESENCE_INTERVAL = 0.5  # seconds: one emit to a 300-device room costs ~80 ms of CPU
 TALLY_INTERVAL = 0.5
@@ -84,7 +85,7 @@ def presence_touched(meeting_id: int, user_id: int, now: bool = False) -> None:
 def forget_gone_devices(gone: list[str], cutoff: datetime) -> None:
     """The devices of a server process that is gone have left their rooms (core.nodes):
     the rooms hear it in the next presence batch, after the sweep's commit."""
-    for sid in presence.gone_devices(gone, cutoff):
+    for sid in gone_devices(MeetingConnection, gone, cutoff):
         left = presence.leave(sid)
         if left is not None:
             presence_touched(*left)

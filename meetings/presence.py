@@ -4,7 +4,6 @@ door QR or by the secretary, and the counts everyone sees."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from typing import Any, cast
 
 from flask import current_app
@@ -17,7 +16,6 @@ from core.db import prepared, utcnow
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.models import User
-from core.nodes import held_by_gone
 from meetings.access import MeetingStanding
 from meetings.models import (
     Attendance,
@@ -68,8 +66,8 @@ def enter(attendee: MeetingStanding, sid: str) -> int | None:
     if meeting.status == MeetingStatus.IN_PROGRESS and participant.attendance == Attendance.INVITED:
         mark_present(participant, CheckInMethod.JOIN)
     before = db.session.execute(_forget_connection(), {"sid": sid}).first()
-    row = {"sid": sid, "meeting_id": meeting.id, "user_id": attendee.user.id, "at": utcnow()}
-    db.session.execute(_add_connection(), row)
+    row = {"sid": sid, "meeting_id": meeting.id, "user_id": attendee.user.id}
+    db.session.execute(_add_connection(), row)  # node and joined_at: the columns' defaults
     return before.meeting_id if before is not None and before.meeting_id != meeting.id else None
 
 
@@ -79,7 +77,6 @@ def _add_connection() -> Insert:
         sid=bindparam("sid"),
         meeting_id=bindparam("meeting_id"),
         user_id=bindparam("user_id"),
-        joined_at=bindparam("at"),
     )
 
 
@@ -91,12 +88,6 @@ def _forget_connection() -> ReturningDelete[tuple[int, int]]:
         .where(table.c.sid == bindparam("sid"))
         .returning(table.c.meeting_id, table.c.user_id)
     )
-
-
-def gone_devices(gone: list[str], cutoff: datetime) -> list[str]:
-    """The connections held by server processes that are gone (core.nodes)."""
-    held = held_by_gone(MeetingConnection, gone, cutoff)
-    return list(db.session.scalars(select(MeetingConnection.sid).where(held)))
 
 
 def leave(sid: str) -> tuple[int, int] | None:

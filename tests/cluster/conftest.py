@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from deploy import cluster as reference
@@ -22,13 +21,9 @@ from tests.support import DEMO_PASSWORD, free_port
 
 
 def _fresh_database(url: str) -> str:
-    target = make_url(url).set(database="sohoa_cluster_test")
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "sohoa_cluster_test" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "sohoa_cluster_test"'))
-    admin.dispose()
-    return target.render_as_string(hide_password=False)
+    target = make_url(url).set(database="sohoa_cluster_test").render_as_string(hide_password=False)
+    reference.ensure_database(target, fresh=True)
+    return target
 
 
 def _two_free_ports() -> int:
